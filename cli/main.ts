@@ -1,0 +1,16 @@
+import { CommanderError } from 'commander';
+import { formatError } from './errors';
+import { buildProgram } from './program';
+
+/** Runs the CLI; resolves to the process exit code. Errors are one line on stderr. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    process.stderr.write(`${formatError(error, argv.includes('--debug'))}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,111 @@
+// Slack for the local cloud (and any setup without a Slack token): every message the notifier
+// would post is printed, blocks included, so a developer sees what the owner would see.
+import type { Chat, ChatMessage, Clock } from '../../../services/kit/ports';
+import { systemClock } from '../../../services/kit/ports';
+
+/** Where the messages are printed: `process.stdout`, or anything with a `write`. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface ConsoleChatOptions {
+  /** @default process.stdout */
+  readonly out?: TextSink;
+  /** Gives the messages' ts. @default the system clock */
+  readonly clock?: Clock;
+}
+
+/** A message as posted, with the ts Slack would have given it. */
+export interface PostedMessage extends ChatMessage {
+  readonly ts: string;
+}
+
+/** A `Chat` that prints each message and keeps it in `messages`. */
+export class ConsoleChat implements Chat {
+  /** Every message posted, oldest first. */
+  readonly messages: PostedMessage[] = [];
+  readonly #out: TextSink;
+  readonly #clock: Clock;
+  #lastMicros = 0n;
+
+  constructor(options: ConsoleChatOptions = {}) {
+    this.#out = options.out ?? process.stdout;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async post(message: ChatMessage): Promise<{ ts: string }> {
+    const ts = this.#nextTs();
+    this.messages.push({ ...message, ts });
+    this.#out.write(`${renderMessage(message, ts).join('\n')}\n\n`);
+    return { ts };
+  }
+
+  /** Slack's `<seconds>.<microseconds>`, strictly increasing as Slack's are within a channel. */
+  #nextTs(): string {
+    const now = BigInt(this.#clock.now().getTime()) * 1000n;
+    this.#lastMicros = now > this.#lastMicros ? now : this.#lastMicros + 1n;
+    const seconds = this.#lastMicros / 1_000_000n;
+    const micros = this.#lastMicros % 1_000_000n;
+    return `${seconds}.${micros.toString().padStart(6, '0')}`;
+  }
+}
+
+/** The lines a message prints as: header, text, then its blocks. */
+export function renderMessage(message: ChatMessage, ts: string): string[] {
+  const thread = message.threadTs ? ` ↳ thread ${message.threadTs}` : '';
+  return [
+    `── ${message.channel}${thread} (ts ${ts})`,
+    message.text,
+    ...(message.blocks ?? []).flatMap((block) => renderBlock(block)),
+  ];
+}
+
+/** A Block Kit block as text; mrkdwn (`*bold*`, `<@U123>`) is left as Slack would receive it. */
+export function renderBlock(block: Readonly<Record<string, unknown>>): string[] {
+  switch (block.type) {
+    case 'header':
+      return [`▌ ${textOf(block.text)}`];
+    case 'section':
+      return [
+        textOf(block.text),
+        ...list(block.fields).map((field) => `  ${textOf(field)}`),
+        ...accessory(block),
+      ].filter((line) => line.trim() !== '');
+    case 'context':
+      return [`  ${list(block.elements).map(elementText).join(' · ')}`];
+    case 'divider':
+      return ['────────'];
+    case 'actions':
+      return [list(block.elements).map(elementText).join(' ')];
+    case 'image':
+      return [elementText(block)];
+    default:
+      return [`[${String(block.type)} block]`];
+  }
+}
+
+function accessory(block: Readonly<Record<string, unknown>>): string[] {
+  return block.accessory === undefined ? [] : [`  ${elementText(block.accessory)}`];
+}
+
+/** A context or actions element: text objects, images and buttons. */
+function elementText(element: unknown): string {
+  const record = asRecord(element);
+  if (record.type === 'image') return `[image: ${String(record.alt_text ?? '')}]`;
+  if (record.type === 'button') return `[${textOf(record.text)}]`;
+  return textOf(record);
+}
+
+/** The text of a text object (`{ type: 'mrkdwn' | 'plain_text', text }`). */
+function textOf(value: unknown): string {
+  const text = asRecord(value).text;
+  return typeof text === 'string' ? text : '';
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function asRecord(value: unknown): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}

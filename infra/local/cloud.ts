@@ -1,0 +1,415 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { SCHEDULER_SOURCE } from '../../contracts/aws/scheduled-event';
+import type { EventEnvelope } from '../../contracts/kit/contract';
+import { eventBridgeBus } from '../../services/kit/adapters/eventbridge-bus';
+import { s3Objects } from '../../services/kit/adapters/s3-objects';
+import { type KismoConfig, type KismoConfigInput, parseConfig } from '../../services/kit/config';
+import type { Service } from '../../services/kit/define-service';
+import { discoverServices } from '../../services/kit/discover';
+import { createHandler } from '../../services/kit/lambda';
+import type { Chat, Ports } from '../../services/kit/ports';
+import { resolveSchedule } from '../../services/kit/schedule';
+import { LocalBus } from './bus/local-bus';
+import { ConsoleChat } from './chat/console-chat';
+import { MovableClock } from './clock/movable-clock';
+import { Scheduler } from './clock/scheduler';
+import { SimulatedEc2 } from './ec2/simulated-ec2';
+import { CorruptStateError, startFauxqsOnLoopback } from './fauxqs-server';
+import { startGateway } from './gateway/gateway';
+import { s3EventOf } from './gateway/s3-event';
+import { reportActivity } from './metrics/activity-reporter';
+import { LocalMetrics } from './metrics/local-metrics';
+import { QueuePoller } from './queues/poller';
+import {
+  ensureServiceQueue,
+  peekQueue,
+  queueDepth,
+  type ServiceQueue,
+  sendEvent,
+} from './queues/service-queues';
+import { createBucket, type Resources } from './resources';
+import { checkStateDir, LocalCloudError, readJsonState, writeJsonState } from './state-dir';
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_CREDENTIALS = { accessKeyId: 'kismo-local', secretAccessKey: 'kismo-local' } as const;
+/** The activity reporter's period on real instances. */
+const ACTIVITY_JOB = 'activity-reporter';
+
+export interface LocalCloudOptions {
+  /** The one port clients use. 0 picks a free one. @default 4566 */
+  readonly port?: number;
+  /** Where state lives between runs. */
+  readonly stateDir: string;
+  /** @default every service found under services/ */
+  readonly services?: readonly Service[];
+  readonly config?: Partial<KismoConfigInput>;
+  /** @default a clock that follows the wall clock */
+  readonly clock?: MovableClock;
+  /** Run schedules as time passes (off when a test or the demo moves the clock itself). @default true */
+  readonly realtimeSchedules?: boolean;
+  /** @default the console */
+  readonly chat?: Chat;
+  /** How long a simulated instance stays `pending`. @default 0 */
+  readonly bootDelayMs?: number;
+  /** Overrides every queue's visibility timeout (AWS uses 6× the function timeout), for quick retries in tests. */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Extra wiring for a simulated instance once it runs (the launch chain's simulated bootstrap). */
+  readonly onBoot?: (cloud: LocalCloud, instanceId: string, userData: string) => Promise<void>;
+}
+
+interface LocalCloudParts {
+  readonly endpoint: string;
+  readonly config: KismoConfig;
+  readonly bus: LocalBus;
+  readonly ec2: SimulatedEc2;
+  readonly metrics: LocalMetrics;
+  readonly clock: MovableClock;
+  readonly scheduler: Scheduler;
+  readonly chat: Chat;
+  readonly services: readonly Service[];
+  readonly queues: ReadonlyMap<string, ServiceQueue>;
+  readonly stateDir: string;
+  readonly resources: Resources;
+}
+
+/**
+ * The local cloud: S3 and SQS (fauxqs) behind one loopback gateway, the bus with its rules, one
+ * queue + dead-letter queue + poller per service, schedules on a movable clock, a simulated EC2 with
+ * its metrics, and chat on the console. Services run with the same handler as in Lambda.
+ */
+export class LocalCloud {
+  readonly endpoint: string;
+  readonly config: KismoConfig;
+  readonly bus: LocalBus;
+  readonly ec2: SimulatedEc2;
+  readonly metrics: LocalMetrics;
+  readonly clock: MovableClock;
+  readonly scheduler: Scheduler;
+  readonly chat: Chat;
+  readonly services: readonly Service[];
+  readonly queues: ReadonlyMap<string, ServiceQueue>;
+  readonly stateDir: string;
+  private readonly resources: Resources;
+
+  /** Use `LocalCloud.start`: it builds the parts and closes what it started when a step fails. */
+  constructor(parts: LocalCloudParts) {
+    this.endpoint = parts.endpoint;
+    this.config = parts.config;
+    this.bus = parts.bus;
+    this.ec2 = parts.ec2;
+    this.metrics = parts.metrics;
+    this.clock = parts.clock;
+    this.scheduler = parts.scheduler;
+    this.chat = parts.chat;
+    this.services = parts.services;
+    this.queues = parts.queues;
+    this.stateDir = parts.stateDir;
+    this.resources = parts.resources;
+  }
+
+  static async start(options: LocalCloudOptions): Promise<LocalCloud> {
+    return startLocalCloud(options);
+  }
+
+  get credentials() {
+    return LOCAL_CREDENTIALS;
+  }
+
+  get region(): string {
+    return this.config.region;
+  }
+
+  get bucket(): string {
+    return this.config.bucket;
+  }
+
+  /** An S3 client for this cloud, as the CLI builds one from the `local` profile. */
+  s3(): S3Client {
+    return new S3Client({
+      endpoint: this.endpoint,
+      region: this.region,
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    });
+  }
+
+  /** Sees every event on the bus. */
+  tap(listener: (envelope: EventEnvelope) => void): () => void {
+    return this.bus.tap(listener);
+  }
+
+  /** Waits until every queue is empty, no function runs and no instance is changing state. */
+  async settle(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    let quietRounds = 0;
+    while (quietRounds < 2) {
+      if (Date.now() > deadline)
+        throw new Error('the local cloud did not settle in time (a message keeps failing?)');
+      await this.ec2.settled();
+      const depths = await Promise.all(
+        [...this.queues.values()].map((q) => queueDepth(this.resources.sqs, q.url)),
+      );
+      const busy = this.resources.pollers.some((p) => p.busy) || depths.some((d) => d > 0);
+      quietRounds = busy ? 0 : quietRounds + 1;
+      await new Promise((resolve) => setTimeout(resolve, busy ? 20 : 5));
+    }
+  }
+
+  /** Moves the clock forward, running each schedule that comes due on the way, in order, and settling after each. */
+  async advance(ms: number): Promise<void> {
+    await this.scheduler.advance(ms);
+    await this.settle();
+  }
+
+  /** Puts an event straight on a service's queue (as a redelivery, or a schedule, would). */
+  async sendToQueue(service: string, envelope: EventEnvelope): Promise<void> {
+    const queue = this.queues.get(service);
+    if (!queue) throw new Error(`no service named ${service} runs in this local cloud`);
+    await sendEvent(this.resources.sqs, queue.url, envelope);
+  }
+
+  /** The messages in a service's dead-letter queue (read without removing them). */
+  async deadLetters(service: string): Promise<EventEnvelope[]> {
+    return this.resources.peek(`kismo-${service}-dlq`);
+  }
+
+  async stop(): Promise<void> {
+    await this.resources.close();
+  }
+}
+
+async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const stateDir = path.resolve(options.stateDir);
+  checkStateDir(stateDir);
+  const config = parseConfig({ bucket: 'kismo-local', ...options.config }, 'local cloud configuration');
+  const clock = options.clock ?? new MovableClock();
+  const services = options.services ?? (await discoverServices()).map((d) => d.service);
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const fauxqs = await startFauxqsOnLoopback({
+      dataDir: path.join(stateDir, 'fauxqs'),
+      region: config.region,
+    }).catch((error: Error) => {
+      if (!(error instanceof CorruptStateError)) throw error;
+      throw new LocalCloudError(
+        `the state in ${stateDir} is corrupt (${error.message}): delete the folder or pass another --state-dir`,
+        'STATE_CORRUPT',
+      );
+    });
+    closers.push(() => fauxqs.close());
+    const bus = new LocalBus({
+      name: config.busName,
+      account: LOCAL_ACCOUNT,
+      region: config.region,
+      now: () => clock.now(),
+    });
+    const gateway = await startGateway({
+      upstream: fauxqs.url,
+      port: options.port ?? 4566,
+      eventBridge: async (operation, body) => answerEventBridge(bus, operation, body),
+      onObjectChange: async (change) => {
+        const { detailType, detail } = s3EventOf(change, LOCAL_ACCOUNT);
+        await bus.emit(bus.envelope('aws.s3', detailType, detail, [`arn:aws:s3:::${change.bucket}`]));
+      },
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        throw new LocalCloudError(
+          `port ${options.port ?? 4566} is in use (is another kismo dev running?): stop it or pass --port N`,
+          'PORT_IN_USE',
+        );
+      }
+      throw error;
+    });
+    closers.push(() => gateway.close());
+
+    const sqs = new SQSClient({
+      endpoint: fauxqs.url,
+      region: config.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    closers.push(() => sqs.destroy());
+    await createBucket(gateway.url, config);
+
+    const chat = options.chat ?? new ConsoleChat();
+    const metrics = new LocalMetrics({ stateFile: path.join(stateDir, 'metrics.jsonl') });
+    // Assigned once the cloud exists; the callbacks below only run after that.
+    let cloud: LocalCloud | undefined;
+    const ec2 = new SimulatedEc2({
+      stateFile: path.join(stateDir, 'ec2.json'),
+      sandboxRoot: path.join(stateDir, 'instances'),
+      clock,
+      bootDelayMs: options.bootDelayMs ?? 0,
+      subnets:
+        config.subnets.length > 0
+          ? config.subnets.map((subnetId, i) => ({ subnetId, availabilityZone: `local-1${'abc'[i % 3]}` }))
+          : undefined,
+      onStateChange: async ({ instanceId, state }) => {
+        await bus.emit(
+          bus.envelope(
+            'aws.ec2',
+            'EC2 Instance State-change Notification',
+            { 'instance-id': instanceId, state },
+            [`arn:aws:ec2:${config.region}:${LOCAL_ACCOUNT}:instance/${instanceId}`],
+          ),
+        );
+      },
+      onBoot: async (instance, userData) => {
+        if (cloud && options.onBoot) await options.onBoot(cloud, instance.instanceId, userData);
+      },
+    });
+    closers.push(() => ec2.close());
+
+    const s3 = new S3Client({
+      endpoint: gateway.url,
+      region: config.region,
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const events = new EventBridgeClient({
+      endpoint: gateway.url,
+      region: config.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    closers.push(() => {
+      s3.destroy();
+      events.destroy();
+    });
+    const ports: Ports = {
+      objects: s3Objects(s3, config.bucket),
+      bus: eventBridgeBus(events, config.busName),
+      compute: ec2,
+      metrics,
+      chat,
+      clock,
+    };
+
+    const queues = new Map<string, ServiceQueue>();
+    const pollers: QueuePoller[] = [];
+    for (const service of services) {
+      const queue = await ensureServiceQueue(sqs, service.name, {
+        visibilityTimeoutSeconds:
+          options.visibilityTimeoutSeconds ?? Math.min(6 * service.timeoutSeconds, 30),
+        maxReceiveCount: service.maxReceiveCount,
+      });
+      queues.set(service.name, queue);
+      for (const contract of service.consumes) {
+        bus.addRule({
+          name: `${service.name}-${contract.name}`,
+          pattern: contract.pattern({ bucket: config.bucket }),
+          target: (envelope) => sendEvent(sqs, queue.url, envelope),
+        });
+      }
+      const handler = createHandler(service, { ports: () => ports, config: () => config });
+      const poller = new QueuePoller({
+        sqs,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        region: config.region,
+        batchSize: service.batchSize,
+        invoke: (event) => handler(event, lambdaContext(service)),
+      });
+      pollers.push(poller);
+    }
+
+    const scheduleState = path.join(stateDir, 'scheduler.json');
+    const scheduler = new Scheduler({
+      clock,
+      fire: async (job) => {
+        if (job.name === ACTIVITY_JOB) {
+          await reportActivity(metrics, ec2, clock);
+          return;
+        }
+        const queue = queues.get(job.name);
+        if (!queue) return;
+        await sendEvent(sqs, queue.url, {
+          ...bus.envelope(SCHEDULER_SOURCE, 'Scheduled Event', {
+            service: job.name,
+            scheduledTime: job.scheduledTime.toISOString(),
+          }),
+        });
+        writeJsonState(scheduleState, scheduler.lastFired());
+      },
+      settle: async () => cloud?.settle(),
+    });
+    scheduler.add({ name: ACTIVITY_JOB, expression: 'rate(5 minutes)', timeZone: 'UTC' });
+    for (const service of services) {
+      if (!service.schedule) continue;
+      scheduler.add({ name: service.name, ...resolveSchedule(service.schedule, config) });
+    }
+    scheduler.restore(readJsonState(scheduleState, {}));
+
+    for (const poller of pollers) poller.start();
+    closers.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
+    if (options.realtimeSchedules ?? true) {
+      scheduler.start();
+      closers.push(() => scheduler.stop());
+    }
+    mkdirSync(stateDir, { recursive: true });
+    cloud = new LocalCloud({
+      endpoint: gateway.url,
+      config,
+      bus,
+      ec2,
+      metrics,
+      clock,
+      scheduler,
+      chat,
+      services,
+      queues,
+      stateDir,
+      resources: { sqs, pollers, close, peek: (name: string) => peekQueue(sqs, name) },
+    });
+    return cloud;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The EventBridge operations the local bus answers. */
+async function answerEventBridge(bus: LocalBus, operation: string, body: unknown) {
+  if (operation !== 'PutEvents') {
+    return {
+      status: 400,
+      body: { __type: 'UnknownOperationException', message: `${operation} is not served locally` },
+    };
+  }
+  const entries = (body as { Entries?: unknown[] }).Entries;
+  if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
+    return {
+      status: 400,
+      body: { __type: 'ValidationException', message: 'Entries must hold 1 to 10 entries' },
+    };
+  }
+  const results = await bus.putEvents(entries as never);
+  return {
+    status: 200,
+    body: { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results },
+  };
+}
+
+function lambdaContext(service: Service): Context {
+  const started = Date.now();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `kismo-${service.name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:${LOCAL_ACCOUNT}:function:kismo-${service.name}`,
+    memoryLimitInMB: String(service.memoryMb),
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/kismo-${service.name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => service.timeoutSeconds * 1000 - (Date.now() - started),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

@@ -1,0 +1,107 @@
+// CloudWatch for the local cloud: the activity datapoints in memory, optionally kept in a
+// JSON-lines file so a restarted `kismo dev` still has the readings the idle monitor needs.
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ActivitySignal, MetricDatum, Metrics, SignalSeries } from '../../../services/kit/ports';
+import { activitySignals } from '../../../services/kit/ports';
+
+export interface LocalMetricsOptions {
+  /** JSON-lines file: one datum per line, appended on put and read back on start. @default memory only */
+  readonly stateFile?: string;
+}
+
+/** The window of a query, as GetMetricData takes it. */
+export interface ActivityWindow {
+  readonly start: Date;
+  readonly end: Date;
+  readonly periodSeconds: number;
+}
+
+/** An in-process CloudWatch for the activity signals, with GetMetricData's `Maximum` statistic. */
+export class LocalMetrics implements Metrics {
+  readonly #data: MetricDatum[] = [];
+  readonly #stateFile: string | undefined;
+  /** The file ends in a line cut short (a crash mid-append): the next line must not join it. */
+  #startNewLine = false;
+
+  constructor(options: LocalMetricsOptions = {}) {
+    this.#stateFile = options.stateFile;
+    if (this.#stateFile) this.#load(this.#stateFile);
+  }
+
+  async put(data: readonly MetricDatum[]): Promise<void> {
+    if (data.length === 0) return;
+    this.#data.push(...data.map(copyDatum));
+    if (!this.#stateFile) return;
+    const lines = data.map((datum) => JSON.stringify(datum)).join('\n');
+    mkdirSync(path.dirname(this.#stateFile), { recursive: true });
+    appendFileSync(this.#stateFile, `${this.#startNewLine ? '\n' : ''}${lines}\n`);
+    this.#startNewLine = false;
+  }
+
+  /** Every signal of every instance asked for; a series with no datapoint in the window is empty. */
+  async activity(instanceIds: readonly string[], window: ActivityWindow): Promise<SignalSeries[]> {
+    if (!(window.periodSeconds > 0))
+      throw new Error(`periodSeconds must be positive, not ${window.periodSeconds}`);
+    return instanceIds.flatMap((instanceId) =>
+      activitySignals.map((signal) => this.#series(instanceId, signal, window)),
+    );
+  }
+
+  #series(instanceId: string, signal: ActivitySignal, window: ActivityWindow): SignalSeries {
+    const start = window.start.getTime();
+    const end = window.end.getTime();
+    const periodMs = window.periodSeconds * 1000;
+    const maxima = new Map<number, number>();
+    for (const datum of this.#data) {
+      const t = datum.timestamp.getTime();
+      if (datum.instanceId !== instanceId || datum.signal !== signal || t < start || t >= end) continue;
+      const bucket = Math.floor((t - start) / periodMs);
+      maxima.set(bucket, Math.max(maxima.get(bucket) ?? Number.NEGATIVE_INFINITY, datum.value));
+    }
+    const buckets = [...maxima.keys()].sort((a, b) => a - b);
+    return {
+      instanceId,
+      signal,
+      timestamps: buckets.map((bucket) => new Date(start + bucket * periodMs)),
+      values: buckets.map((bucket) => maxima.get(bucket) ?? 0),
+    };
+  }
+
+  #load(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const line of text.split('\n')) {
+      const datum = parseDatum(line);
+      if (datum) this.#data.push(datum);
+    }
+    this.#startNewLine = text.length > 0 && !text.endsWith('\n');
+  }
+}
+
+function copyDatum(datum: MetricDatum): MetricDatum {
+  return { ...datum, timestamp: new Date(datum.timestamp) };
+}
+
+const savedDatum = z.object({
+  instanceId: z.string(),
+  signal: z.enum(activitySignals),
+  value: z.number(),
+  timestamp: z.iso.datetime().transform((text) => new Date(text)),
+});
+
+/** A saved datum, or `undefined` for a line that is not one (cut short, edited by hand). */
+function parseDatum(line: string): MetricDatum | undefined {
+  try {
+    const parsed = savedDatum.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { instanceTypeSchema } from '../../contracts/kit/correlation';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM (24 h)');
+
+/** Business hours: outside them idle instances are stopped, at their start they are restarted. */
+export const calendarSchema = z.object({
+  timeZone: z.string().default('Asia/Tokyo'),
+  /** ISO weekdays: 1 = Monday … 7 = Sunday. */
+  weekdays: z.array(z.number().int().min(1).max(7)).default([1, 2, 3, 4, 5]),
+  start: hhmm.default('09:00'),
+  end: hhmm.default('19:00'),
+  /** Public holidays of this country (`JP` by default), or `none`. */
+  holidays: z.enum(['JP', 'none']).default('JP'),
+  /** Extra days off, `YYYY-MM-DD` in the calendar's time zone. */
+  extraHolidays: z.array(z.iso.date()).default([]),
+});
+
+/**
+ * The configuration every service reads: the CDK context in AWS (validated at synth), the local
+ * cloud's settings locally. Passed to functions as the `KISMO_CONFIG` environment variable.
+ */
+export const kismoConfigSchema = z.object({
+  region: z.string().default('us-east-1'),
+  bucket: z.string().min(3),
+  busName: z.string().default('kismo'),
+  allowedInstanceTypes: z
+    .array(instanceTypeSchema)
+    .min(1)
+    .default(['g4dn.xlarge', 'g5.xlarge', 'p3.2xlarge']),
+  /** Running instances an owner may have at once. */
+  quotaPerOwner: z.number().int().positive().default(2),
+  /** Tried in order when one has no capacity. */
+  subnets: z.array(z.string()).default([]),
+  bootDeadlineMinutes: z.number().positive().default(30),
+  calendar: calendarSchema.default(calendarSchema.parse({})),
+  idle: z
+    .object({
+      windowMinutes: z.number().int().positive().default(60),
+      thresholds: z
+        .object({
+          gpu: z.number().default(5),
+          memory: z.number().default(10),
+          cpu: z.number().default(5),
+          sessions: z.number().default(1),
+        })
+        .default({ gpu: 5, memory: 10, cpu: 5, sessions: 1 }),
+      remindStoppedAfterDays: z.number().positive().default(7),
+    })
+    .default({
+      windowMinutes: 60,
+      thresholds: { gpu: 5, memory: 10, cpu: 5, sessions: 1 },
+      remindStoppedAfterDays: 7,
+    }),
+  slack: z
+    .object({
+      channel: z.string().default('#kismo'),
+      operatorsChannel: z.string().default('#kismo-ops'),
+      /** owner → Slack user id, for mentions. */
+      users: z.record(z.string(), z.string()).default({}),
+    })
+    .default({ channel: '#kismo', operatorsChannel: '#kismo-ops', users: {} }),
+});
+
+export type KismoConfig = z.output<typeof kismoConfigSchema>;
+export type KismoConfigInput = z.input<typeof kismoConfigSchema>;
+
+/** Parses configuration, with every problem on one line and the path to it. */
+export function parseConfig(input: unknown, origin = 'configuration'): KismoConfig {
+  const parsed = kismoConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new Error(`${origin} is invalid: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): KismoConfig {
+  const raw = env.KISMO_CONFIG;
+  if (!raw) throw new Error('KISMO_CONFIG is not set: the stack passes the configuration to every function');
+  return parseConfig(JSON.parse(raw), 'KISMO_CONFIG');
+}

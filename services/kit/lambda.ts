@@ -1,0 +1,70 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { EventEnvelope } from '../../contracts/kit/contract';
+import type { KismoConfig } from './config';
+import type { Service } from './define-service';
+import { type DeliveryDeps, deliver, InvalidEventError } from './deliver';
+import { serviceLogger } from './logger';
+import type { Ports } from './ports';
+
+/** An SQS body holding an EventBridge event, as every rule and schedule target delivers it. */
+const envelopeInBody = JSONStringified(EventBridgeSchema);
+
+export function parseEnvelope(body: string): EventEnvelope {
+  const parsed = envelopeInBody.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new InvalidEventError(`the message is not an EventBridge event: ${issues}`);
+  }
+  return parsed.data as EventEnvelope;
+}
+
+export interface HandlerOptions {
+  /** Built once per container, on the first invocation (the cold start pays for it, not the module load). */
+  readonly ports: () => Ports | Promise<Ports>;
+  readonly config: () => KismoConfig;
+}
+
+/**
+ * The Lambda handler of a service: middy, the Powertools logger with the Lambda context, each SQS
+ * record's body parsed as an EventBridge event, and partial batch responses so one bad record never
+ * fails its neighbours. Records are handled in order, one at a time.
+ */
+export function createHandler(
+  service: Service,
+  options: HandlerOptions,
+): middy.MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context> {
+  const logger = serviceLogger(service.name);
+  const processor = new BatchProcessor(EventType.SQS);
+  let deps: Promise<DeliveryDeps> | undefined;
+  const init = async (): Promise<DeliveryDeps> => ({
+    ports: await options.ports(),
+    config: options.config(),
+    logger,
+  });
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    deps ??= init();
+    try {
+      await deliver(service, parseEnvelope(record.body), await deps, record.messageId);
+    } catch (error) {
+      logger.error('record failed; SQS will deliver it again, then to the dead-letter queue', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        invalid: error instanceof InvalidEventError,
+        error: error as Error,
+      });
+      throw error;
+    }
+  };
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) =>
+      processPartialResponse(event, recordHandler, processor, { context, processInParallel: false }),
+    );
+}

@@ -1,0 +1,39 @@
+/** The namespace the activity reporter publishes to; instance profiles may write nowhere else. */
+export const METRICS_NAMESPACE = 'kismo/activity';
+
+/** The signals the activity reporter sends every five minutes, per instance. */
+export const activitySignals = ['gpu', 'memory', 'cpu', 'sessions'] as const;
+export type ActivitySignal = (typeof activitySignals)[number];
+
+/** CloudWatch metric names of the signals. */
+export const metricNames: Readonly<Record<ActivitySignal, string>> = {
+  gpu: 'GPUUtilization',
+  memory: 'MemoryUtilization',
+  cpu: 'CPUUtilization',
+  sessions: 'LoggedInSessions',
+};
+
+/** The datapoints of one signal of one instance over the window, oldest first. */
+export interface SignalSeries {
+  readonly instanceId: string;
+  readonly signal: ActivitySignal;
+  readonly timestamps: readonly Date[];
+  readonly values: readonly number[];
+}
+
+export interface MetricDatum {
+  readonly instanceId: string;
+  readonly signal: ActivitySignal;
+  readonly value: number;
+  readonly timestamp: Date;
+}
+
+/** CloudWatch, as the services see it. */
+export interface Metrics {
+  /** Every signal of every instance, each as the maximum per `periodSeconds`. */
+  activity(
+    instanceIds: readonly string[],
+    window: { start: Date; end: Date; periodSeconds: number },
+  ): Promise<SignalSeries[]>;
+  put(data: readonly MetricDatum[]): Promise<void>;
+}

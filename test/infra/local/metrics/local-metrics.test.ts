@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SimulatedEc2 } from '../../../../infra/local/ec2/simulated-ec2';
+import { readActivityFile, reportActivity } from '../../../../infra/local/metrics/activity-reporter';
+import { LocalMetrics } from '../../../../infra/local/metrics/local-metrics';
+import type { LaunchSpec, MetricDatum } from '../../../../services/kit/ports';
+
+const t0 = new Date('2024-04-01T10:00:00.000Z');
+const minutes = (n: number): Date => new Date(t0.getTime() + n * 60_000);
+const gpu = (value: number, at: Date, instanceId = 'i-0aaaaaaaaaaaaaaaa'): MetricDatum => ({
+  instanceId,
+  signal: 'gpu',
+  value,
+  timestamp: at,
+});
+const hour = { start: t0, end: minutes(60), periodSeconds: 900 };
+
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kismo-'));
+});
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('LocalMetrics', () => {
+  it('returns the maximum per period, stamped with the period start, oldest first', async () => {
+    // Prepare
+    const metrics = new LocalMetrics();
+    await metrics.put([
+      gpu(40, minutes(35)),
+      gpu(10, minutes(5)),
+      gpu(70, minutes(14)),
+      gpu(20, minutes(31)),
+    ]);
+
+    // Act
+    const series = await metrics.activity(['i-0aaaaaaaaaaaaaaaa'], hour);
+
+    // Assess
+    const gpuSeries = series.find((s) => s.signal === 'gpu');
+    expect(gpuSeries?.timestamps).toEqual([t0, minutes(30)]);
+    expect(gpuSeries?.values).toEqual([70, 40]);
+  });
+
+  it('counts a datapoint at the start of the window and none at its end', async () => {
+    // Prepare
+    const metrics = new LocalMetrics();
+    await metrics.put([gpu(1, new Date(t0.getTime() - 1)), gpu(2, t0), gpu(3, minutes(60))]);
+
+    // Act
+    const [series] = await metrics.activity(['i-0aaaaaaaaaaaaaaaa'], hour);
+
+    // Assess
+    expect(series?.values).toEqual([2]);
+  });
+
+  it('answers every signal of every instance asked for, empty where nothing was sent', async () => {
+    // Prepare
+    const metrics = new LocalMetrics();
+    await metrics.put([gpu(5, minutes(1), 'i-0bbbbbbbbbbbbbbbb')]);
+
+    // Act
+    const series = await metrics.activity(['i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb'], hour);
+
+    // Assess
+    expect(series.map((s) => `${s.instanceId.slice(-1)} ${s.signal} ${s.values.length}`)).toEqual([
+      'a gpu 0',
+      'a memory 0',
+      'a cpu 0',
+      'a sessions 0',
+      'b gpu 1',
+      'b memory 0',
+      'b cpu 0',
+      'b sessions 0',
+    ]);
+  });
+
+  it('reads its datapoints back after a restart, skipping lines that are not datapoints', async () => {
+    // Prepare
+    const stateFile = path.join(dir, 'metrics', 'activity.jsonl');
+    await new LocalMetrics({ stateFile }).put([gpu(30, minutes(2))]);
+    fs.appendFileSync(
+      stateFile,
+      'not json\n{"instanceId":"i-0aaaaaaaaaaaaaaaa","signal":"gpu","value":"high"}\n{"inst',
+    );
+
+    // Act
+    const restarted = new LocalMetrics({ stateFile });
+    await restarted.put([gpu(50, minutes(20))]);
+    const [series] = await new LocalMetrics({ stateFile }).activity(['i-0aaaaaaaaaaaaaaaa'], hour);
+
+    // Assess
+    expect(series?.values).toEqual([30, 50]);
+  });
+});
+
+describe('activity reporter', () => {
+  const spec = (clientToken: string): LaunchSpec => ({
+    clientToken,
+    instanceType: 'g5.xlarge',
+    userData: '',
+    tags: {},
+  });
+
+  it('reads absent files and fields as idle, and a malformed file as no reading', async () => {
+    // Prepare
+    const busy = path.join(dir, 'busy');
+    const broken = path.join(dir, 'broken');
+    fs.mkdirSync(busy);
+    fs.mkdirSync(broken);
+    fs.writeFileSync(path.join(busy, 'activity.json'), '{"gpu": 85, "sessions": 2}');
+    fs.writeFileSync(path.join(broken, 'activity.json'), '{"gpu": "lots"}');
+
+    // Act
+    const readings = await Promise.all([dir, busy, broken].map(readActivityFile));
+
+    // Assess
+    expect(readings).toEqual([
+      { gpu: 0, memory: 0, cpu: 0, sessions: 0 },
+      { gpu: 85, memory: 0, cpu: 0, sessions: 2 },
+      undefined,
+    ]);
+  });
+
+  it('puts one datum per signal for each running instance, from its sandbox', async () => {
+    // Prepare
+    const clock = { now: () => minutes(10) };
+    const ec2 = new SimulatedEc2({ clock, sandboxRoot: dir });
+    const busy = await ec2.launch(spec('busy'));
+    const idle = await ec2.launch(spec('idle'));
+    const stopped = await ec2.launch(spec('stopped'));
+    await ec2.settled();
+    await ec2.stop([stopped.instanceId]);
+    await ec2.settled();
+    fs.writeFileSync(path.join(dir, busy.instanceId, 'activity.json'), '{"gpu": 90, "cpu": 35.5}');
+    const metrics = new LocalMetrics();
+
+    // Act
+    await reportActivity(metrics, ec2, clock);
+    const series = await metrics.activity([busy.instanceId, idle.instanceId, stopped.instanceId], hour);
+
+    // Assess
+    const latest = Object.fromEntries(series.map((s) => [`${s.instanceId} ${s.signal}`, s.values]));
+    expect(latest[`${busy.instanceId} gpu`]).toEqual([90]);
+    expect(latest[`${busy.instanceId} cpu`]).toEqual([35.5]);
+    expect(latest[`${idle.instanceId} gpu`]).toEqual([0]);
+    expect(latest[`${idle.instanceId} sessions`]).toEqual([0]);
+    expect(latest[`${stopped.instanceId} gpu`]).toEqual([]);
+    expect(series.find((s) => s.instanceId === busy.instanceId)?.timestamps).toEqual([t0]);
+    ec2.close();
+  });
+});
