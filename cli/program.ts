@@ -38,5 +38,10 @@ export function buildProgram(): Command {
     .option('--boot-delay <ms>', 'how long a simulated instance takes to boot', (v) => Number(v), 0)
     .action(async (options) => (await import('./commands/dev')).dev(options, globals()));
 
+  program
+    .command('doctor')
+    .description('show the profile, who you are, and whether kismo answers')
+    .action(async () => (await import('./commands/doctor')).doctor(globals()));
+
   return program;
 }

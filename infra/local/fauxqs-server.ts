@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildApp } from 'fauxqs';
 
 /**
  * fauxqs's `startFauxqs` always listens on 0.0.0.0, and only it wires persistence. We assemble the
@@ -96,6 +95,7 @@ export async function startFauxqsOnLoopback(options: {
     s3Store.persistence = persistence;
     for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
   }
+  const { buildApp } = await import('fauxqs');
   const app = buildApp({
     logger: false,
     defaultRegion: options.region,

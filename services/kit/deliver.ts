@@ -15,6 +15,14 @@ export class InvalidEventError extends Error {
   }
 }
 
+/** A failure already logged with the event's correlation keys; the host only reports it to SQS. */
+export class HandledError extends Error {
+  constructor(readonly original: unknown) {
+    super((original as Error)?.message ?? String(original));
+    this.name = 'HandledError';
+  }
+}
+
 export interface DeliveryDeps {
   readonly ports: Ports;
   readonly config: KismoConfig;
@@ -81,5 +89,14 @@ export async function deliver(
     },
   };
   logger.info('event received', { detailType: envelope['detail-type'], eventId: envelope.id });
-  await service.handle({ name: contract.name, detail, envelope } as Delivered<Contract>, context);
+  try {
+    await service.handle({ name: contract.name, detail, envelope } as Delivered<Contract>, context);
+  } catch (error) {
+    logger.error('event failed; SQS will deliver it again, then to the dead-letter queue', {
+      detailType: envelope['detail-type'],
+      eventId: envelope.id,
+      error: error as Error,
+    });
+    throw new HandledError(error);
+  }
 }

@@ -7,7 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { EventEnvelope } from '../../contracts/kit/contract';
 import type { KismoConfig } from './config';
 import type { Service } from './define-service';
-import { type DeliveryDeps, deliver, InvalidEventError } from './deliver';
+import { type DeliveryDeps, deliver, HandledError, InvalidEventError } from './deliver';
 import { serviceLogger } from './logger';
 import type { Ports } from './ports';
 
@@ -52,6 +52,7 @@ export function createHandler(
     try {
       await deliver(service, parseEnvelope(record.body), await deps, record.messageId);
     } catch (error) {
+      if (error instanceof HandledError) throw error;
       logger.error('record failed; SQS will deliver it again, then to the dead-letter queue', {
         messageId: record.messageId,
         receiveCount: record.attributes.ApproximateReceiveCount,
@@ -65,6 +66,11 @@ export function createHandler(
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) =>
-      processPartialResponse(event, recordHandler, processor, { context, processInParallel: false }),
+      processPartialResponse(event, recordHandler, processor, {
+        context,
+        processInParallel: false,
+        // A batch that fails whole is reported record by record too: SQS redelivers the same way either way.
+        throwOnFullBatchFailure: false,
+      }),
     );
 }

@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { LocalCloudError } from '../state-dir';
 import { type InstanceRecord, instanceRecordSchema } from './instance-record';
 
 const stateFileSchema = z.object({
@@ -22,9 +23,9 @@ export function loadInstances(file: string): InstanceRecord[] {
     return stateFileSchema.parse(JSON.parse(text)).instances;
   } catch (error) {
     const reason = error instanceof z.ZodError ? 'unexpected content' : (error as Error).message;
-    throw new Error(
-      `The simulated EC2 state file ${file} is corrupt (${reason}): delete it, or pass another state dir.`,
-      { cause: error },
+    throw new LocalCloudError(
+      `the simulated EC2 state file ${file} is corrupt (${reason}): delete it, or pass another --state-dir`,
+      'STATE_CORRUPT',
     );
   }
 }

@@ -415,7 +415,7 @@ describe('SimulatedEc2 state file', () => {
     const construct = () => simulation({ stateFile });
 
     // Assess
-    expect(construct).toThrow(`The simulated EC2 state file ${stateFile} is corrupt`);
-    expect(construct).toThrow(/delete it, or pass another state dir/);
+    expect(construct).toThrow(`the simulated EC2 state file ${stateFile} is corrupt`);
+    expect(construct).toThrow(/delete it, or pass another --state-dir/);
   });
 });
