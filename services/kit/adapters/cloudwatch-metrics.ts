@@ -7,6 +7,7 @@ import {
   type StandardUnit,
 } from '@aws-sdk/client-cloudwatch';
 import pLimit from 'p-limit';
+import { chunk } from '../chunk';
 import type { ActivitySignal, MetricDatum, Metrics, SignalSeries } from '../ports/metrics';
 import { activitySignals, METRICS_NAMESPACE, metricNames } from '../ports/metrics';
 
@@ -38,12 +39,6 @@ interface Points {
   readonly timestamps: Date[];
   readonly values: number[];
 }
-
-const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
 
 // Query ids must start with a lowercase letter; the index keeps them unique across batches.
 const wantedOf = (instanceIds: readonly string[]): Wanted[] =>

@@ -12,8 +12,9 @@ import {
   type Tag,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { chunk } from '../chunk';
 import type { Compute, Instance, InstanceFilter, InstanceState, LaunchSpec } from '../ports/compute';
-import { InsufficientCapacityError } from '../ports/compute';
+import { InsufficientCapacityError, TAGS } from '../ports/compute';
 
 export interface Ec2ComputeOptions {
   /** The launch template that supplies the AMI, security groups and instance profile. */
@@ -28,12 +29,6 @@ const MAX_IDS_PER_CALL = 1000;
 // `Unsupported` is what RunInstances says when the zone does not offer the type at all:
 // like a capacity shortage, another subnet may succeed.
 const CAPACITY_ERRORS = new Set(['InsufficientInstanceCapacity', 'Unsupported']);
-
-const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
 
 const toTags = (tags: Readonly<Record<string, string>>): Tag[] =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
@@ -53,9 +48,20 @@ const toInstance = (i: Ec2Instance): Instance => ({
   tags: fromTags(i.Tags),
 });
 
-const toFilters = (filter: InstanceFilter): Filter[] => [
-  ...Object.entries(filter.tags ?? {}).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
+/** EC2 takes at most 200 values in one filter. */
+const MAX_FILTER_VALUES = 200;
+
+/**
+ * Always narrowed to kismo-managed instances (the port's promise), and ids as a filter rather than
+ * `InstanceIds`, so an id EC2 no longer knows is simply absent instead of failing the whole call.
+ */
+const toFilters = (filter: InstanceFilter, ids?: readonly string[]): Filter[] => [
+  ...Object.entries({ ...filter.tags, [TAGS.managed]: 'true' }).map(([key, value]) => ({
+    Name: `tag:${key}`,
+    Values: [value],
+  })),
   ...(filter.states?.length ? [{ Name: 'instance-state-name', Values: [...filter.states] }] : []),
+  ...(ids ? [{ Name: 'instance-id', Values: [...ids] }] : []),
 ];
 
 /**
@@ -114,14 +120,13 @@ export function ec2Compute(client: EC2Client, options: Ec2ComputeOptions): Compu
     async *describe(filter: InstanceFilter): AsyncIterable<Instance> {
       // An empty id list means "none", but DescribeInstances would read it as "all".
       if (filter.instanceIds?.length === 0) return;
-      const filters = toFilters(filter);
-      const input = {
-        InstanceIds: filter.instanceIds ? [...filter.instanceIds] : undefined,
-        Filters: filters.length ? filters : undefined,
-      };
-      for await (const page of paginateDescribeInstances({ client }, input)) {
-        for (const reservation of page.Reservations ?? []) {
-          for (const instance of reservation.Instances ?? []) yield toInstance(instance);
+      const idGroups = filter.instanceIds ? chunk(filter.instanceIds, MAX_FILTER_VALUES) : [undefined];
+      for (const ids of idGroups) {
+        const input = { Filters: toFilters(filter, ids) };
+        for await (const page of paginateDescribeInstances({ client }, input)) {
+          for (const reservation of page.Reservations ?? []) {
+            for (const instance of reservation.Instances ?? []) yield toInstance(instance);
+          }
         }
       }
     },

@@ -15,6 +15,7 @@ const seen = {
   recorder: [] as string[],
   picky: [] as string[],
   careful: [] as string[],
+  ticker: [] as { scheduled: string; clock: string }[],
 };
 
 /** Turns a manifest upload into `Instance Launched`, as the launcher will. */
@@ -84,12 +85,28 @@ const careful = defineService({
   },
 });
 
+/** Runs every hour on the cloud's clock. */
+const ticker = defineService({
+  name: 'ticker',
+  description: 'test: hourly',
+  consumes: [],
+  emits: [],
+  schedule: { expression: 'rate(1 hour)' },
+  capabilities: {},
+  idempotent: true,
+  async handle(event, { ports }) {
+    if (event.name === 'Scheduled Event') {
+      seen.ticker.push({ scheduled: event.detail.scheduledTime, clock: ports.clock.now().toISOString() });
+    }
+  },
+});
+
 describe('the local cloud', () => {
   let test: TestCloud;
   const events: EventEnvelope[] = [];
 
   beforeAll(async () => {
-    test = await startTestCloud({ services: [relay, recorder, picky, careful] });
+    test = await startTestCloud({ services: [relay, recorder, picky, careful, ticker] });
     test.cloud.tap((e) => events.push(e));
   });
   afterAll(async () => test.stop());
@@ -224,5 +241,48 @@ describe('the local cloud', () => {
       'MalformedDetail',
       'ok',
     ]);
+  });
+
+  it('runs schedules as the clock moves, one occurrence at a time, on the moved clock', async () => {
+    // Prepare
+    const start = test.cloud.clock.now().getTime();
+
+    // Act
+    await test.cloud.advance(3 * 3600_000 + 60_000);
+
+    // Assess
+    expect(seen.ticker).toHaveLength(3);
+    for (const [i, tick] of seen.ticker.entries()) {
+      expect(Date.parse(tick.scheduled)).toBe(start + (i + 1) * 3600_000);
+      expect(tick.clock).toBe(tick.scheduled);
+    }
+    expect(test.cloud.clock.now().getTime()).toBe(start + 3 * 3600_000 + 60_000);
+  });
+
+  it('reports simulated instances changing state as EC2 does, on the bus', async () => {
+    // Prepare
+    const changes: { id: unknown; state: unknown }[] = [];
+    const untap = test.cloud.tap((e) => {
+      if (e.source !== 'aws.ec2') return;
+      const detail = e.detail as Record<string, unknown>;
+      changes.push({ id: detail['instance-id'], state: detail.state });
+    });
+
+    // Act
+    const instance = await test.cloud.ec2.launch({
+      clientToken: 'token-1',
+      instanceType: 'g5.xlarge',
+      userData: '#!/bin/bash\ntrue',
+      tags: { 'kismo:managed': 'true' },
+    });
+    await test.cloud.settle();
+    await test.cloud.ec2.stop([instance.instanceId]);
+    await test.cloud.settle();
+    untap();
+
+    // Assess
+    expect(changes).toEqual(
+      ['pending', 'running', 'stopping', 'stopped'].map((state) => ({ id: instance.instanceId, state })),
+    );
   });
 });
