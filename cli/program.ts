@@ -43,5 +43,16 @@ export function buildProgram(): Command {
     .description('show the profile, who you are, and whether kismo answers')
     .action(async () => (await import('./commands/doctor')).doctor(globals()));
 
+  program
+    .command('status')
+    .description('show a session: state, instance, address, how to connect, price')
+    .argument('<session>', 'the session id (`kismo ls` lists them)')
+    .action(async (session: string) => (await import('./commands/status')).status(session, globals()));
+
+  program
+    .command('ls')
+    .description('list your sessions, newest first: state, type, uptime, idle strikes, price')
+    .action(async () => (await import('./commands/ls')).ls(globals()));
+
   return program;
 }

@@ -6,6 +6,7 @@ import type { KismoConfig } from './config';
 import type { Delivered, Service, ServiceContext } from './define-service';
 import { type Logger, recordLogger } from './logger';
 import type { Ports } from './ports';
+import { RetryLaterError } from './retry-later';
 
 /** A record no contract of the service accepts, or one that breaks its contract: retrying cannot help. */
 export class InvalidEventError extends Error {
@@ -92,11 +93,17 @@ export async function deliver(
   try {
     await service.handle({ name: contract.name, detail, envelope } as Delivered<Contract>, context);
   } catch (error) {
-    logger.error('event failed; SQS will deliver it again, then to the dead-letter queue', {
-      detailType: envelope['detail-type'],
-      eventId: envelope.id,
-      error: error as Error,
-    });
+    const log = error instanceof RetryLaterError ? logger.warn.bind(logger) : logger.error.bind(logger);
+    log(
+      error instanceof RetryLaterError
+        ? 'event deferred; SQS will deliver it again'
+        : 'event failed; SQS will deliver it again, then to the dead-letter queue',
+      {
+        detailType: envelope['detail-type'],
+        eventId: envelope.id,
+        error: error as Error,
+      },
+    );
     throw new HandledError(error);
   }
 }

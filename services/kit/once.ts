@@ -1,4 +1,5 @@
 import { getJson, type Objects, PreconditionFailedError } from './ports/objects';
+import { RetryLaterError } from './retry-later';
 
 /** Where claims live in the data bucket: services only, users never write here. */
 export const CLAIMS_PREFIX = 'kismo/claims/';
@@ -15,7 +16,7 @@ export interface OnceOptions {
 }
 
 /** Another delivery of the same event is doing the work right now; SQS will bring this one back later. */
-export class ClaimedElsewhereError extends Error {
+export class ClaimedElsewhereError extends RetryLaterError {
   constructor(readonly key: string) {
     super(`${key} is being handled by another delivery; retrying later`);
     this.name = 'ClaimedElsewhereError';

@@ -61,4 +61,6 @@ export interface Compute {
   terminate(instanceIds: readonly string[]): Promise<void>;
   tag(instanceIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void>;
   consoleOutput(instanceId: string): Promise<string>;
+  /** Local cloud only: the folder that stands for the instance's disk. */
+  sandbox?(instanceId: string): string | undefined;
 }

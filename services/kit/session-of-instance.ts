@@ -1,0 +1,17 @@
+import type { Compute } from './ports';
+import { TAGS } from './ports';
+
+/**
+ * The session an instance belongs to, from its `kismo:session` tag — for the events that carry
+ * only an instance id. `undefined` when EC2 no longer knows the instance or it has no such tag.
+ */
+export async function sessionOfInstance(compute: Compute, instanceId: string): Promise<string | undefined> {
+  try {
+    for await (const instance of compute.describe({ instanceIds: [instanceId] })) {
+      return instance.tags[TAGS.session];
+    }
+  } catch (error) {
+    if ((error as Error).name !== 'InvalidInstanceID.NotFound') throw error;
+  }
+  return undefined;
+}

@@ -1,0 +1,38 @@
+import { kismoEvents } from '../../contracts/catalog';
+import { defineService } from '../kit/define-service';
+import { sessionOfInstance } from '../kit/session-of-instance';
+import { changeOf } from './change-of';
+import { writeStatus } from './write-status';
+
+/**
+ * Keeps `status.json` per session — the state and a timeline people can read — so that `kismo
+ * status`, `kismo ls` and `kismo push --wait` need nothing but S3 reads.
+ */
+export default defineService({
+  name: 'session-journal',
+  description: 'Every kismo event → users/<owner>/sessions/<id>/status.json (state and timeline)',
+  consumes: kismoEvents,
+  emits: [],
+  capabilities: {
+    objects: { read: ['users/*/sessions/*/status.json'], write: ['users/*/sessions/*/status.json'] },
+    compute: ['describe'],
+  },
+  idempotent: true,
+  async handle(event, { ports, logger }) {
+    if (event.name === 'Scheduled Event') return;
+    const change = changeOf(event);
+    const sessionId =
+      change.sessionId ?? (change.instanceId && (await sessionOfInstance(ports.compute, change.instanceId)));
+    if (!sessionId) {
+      logger.warn('no session to record this event in: the instance has no kismo:session tag', {
+        instanceId: change.instanceId,
+      });
+      return;
+    }
+    const wrote = await writeStatus(
+      { ...change, sessionId },
+      { objects: ports.objects, now: () => ports.clock.now(), logger },
+    );
+    logger.info(wrote ? 'status recorded' : 'event already recorded', { sessionId });
+  },
+});
