@@ -18,7 +18,8 @@ import { LocalBus } from './bus/local-bus';
 import { ConsoleChat } from './chat/console-chat';
 import { MovableClock } from './clock/movable-clock';
 import { Scheduler } from './clock/scheduler';
-import { SimulatedEc2 } from './ec2/simulated-ec2';
+import { simulatedBootstrap } from './ec2/simulated-bootstrap';
+import { SimulatedEc2, type SimulatedEc2Options } from './ec2/simulated-ec2';
 import { CorruptStateError, startFauxqsOnLoopback } from './fauxqs-server';
 import { startGateway } from './gateway/gateway';
 import { s3EventOf } from './gateway/s3-event';
@@ -58,8 +59,10 @@ export interface LocalCloudOptions {
   readonly bootDelayMs?: number;
   /** Overrides every queue's visibility timeout (AWS uses 6× the function timeout), for quick retries in tests. */
   readonly visibilityTimeoutSeconds?: number;
-  /** Extra wiring for a simulated instance once it runs (the launch chain's simulated bootstrap). */
+  /** What a simulated instance does once it runs. @default the simulated bootstrap (pulls the dataset, writes the markers) */
   readonly onBoot?: (cloud: LocalCloud, instanceId: string, userData: string) => Promise<void>;
+  /** Says when a simulated launch fails for lack of capacity. @default never */
+  readonly insufficientCapacity?: SimulatedEc2Options['insufficientCapacity'];
 }
 
 interface LocalCloudParts {
@@ -261,8 +264,9 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
           ),
         );
       },
+      insufficientCapacity: options.insufficientCapacity,
       onBoot: async (instance, userData) => {
-        if (cloud && options.onBoot) await options.onBoot(cloud, instance.instanceId, userData);
+        if (cloud) await (options.onBoot ?? simulatedBootstrap())(cloud, instance.instanceId, userData);
       },
     });
     closers.push(() => ec2.close());

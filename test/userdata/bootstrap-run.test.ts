@@ -1,0 +1,209 @@
+// bootstrap.sh for real: rendered, run by bash with the Debian AWS CLI against the local cloud's
+// S3, with stubs only for what needs a GPU instance (nvidia-smi, systemctl, shutdown, IMDS).
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import {
+  failedMarkerSchema,
+  finishedMarkerSchema,
+  readyMarkerSchema,
+  sessionKey,
+} from '../../contracts/markers';
+import { renderUserData } from '../../userdata/render';
+import { OWNER, SESSION_ID } from '../factories/events';
+import { describeFiles, SAMPLE_FILES, userDataValues } from '../factories/manifest';
+import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { findAwsCliV2, makeSandbox, runScript, type Sandbox, useRealAws } from './support/sandbox';
+
+const aws = findAwsCliV2();
+let test: TestCloud;
+let s3: S3Client;
+const sandboxes: Sandbox[] = [];
+
+async function upload(prefix: string, files: Readonly<Record<string, Uint8Array>>): Promise<void> {
+  for (const [name, body] of Object.entries(files)) {
+    await s3.send(new PutObjectCommand({ Bucket: test.cloud.bucket, Key: `${prefix}${name}`, Body: body }));
+  }
+}
+
+async function read(key: string): Promise<string | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: test.cloud.bucket, Key: key }));
+    return await object.Body?.transformToString();
+  } catch {
+    return undefined;
+  }
+}
+
+function sandboxWithRealAws(): Sandbox {
+  const sandbox = makeSandbox({ stubAws: false });
+  useRealAws(sandbox, aws);
+  sandboxes.push(sandbox);
+  return sandbox;
+}
+
+/** The environment the script gets off EC2: the local S3, its credentials, a sandboxed instance. */
+function cloudEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    KISMO_S3_ENDPOINT: test.cloud.endpoint,
+    AWS_ACCESS_KEY_ID: test.cloud.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: test.cloud.credentials.secretAccessKey,
+    AWS_DEFAULT_REGION: test.cloud.region,
+    ...extra,
+  };
+}
+
+function values(name: string, overrides: Parameters<typeof userDataValues>[0] = {}) {
+  return userDataValues({
+    bucket: test.cloud.bucket,
+    region: test.cloud.region,
+    dataset: { name, prefix: `users/${OWNER}/datasets/${name}/`, ...describeFiles(SAMPLE_FILES) },
+    ...overrides,
+  });
+}
+
+beforeAll(async () => {
+  test = await startTestCloud();
+  s3 = test.cloud.s3();
+  await upload(`users/${OWNER}/datasets/sample/`, SAMPLE_FILES);
+});
+
+afterAll(async () => {
+  for (const sandbox of sandboxes) sandbox.remove();
+  s3.destroy();
+  await test.stop();
+});
+
+// Each test has its own sandbox and session, and most of the time goes to the CLI starting up.
+describe.concurrent('bootstrap.sh with the real AWS CLI', () => {
+  it('downloads the dataset byte for byte, checks it, installs the reporter and writes ready.json', async ({
+    expect,
+  }) => {
+    // Prepare
+    const sandbox = sandboxWithRealAws();
+    const script = renderUserData(values('sample'));
+
+    // Act
+    const result = await runScript(sandbox, script, cloudEnv());
+
+    // Assess
+    expect(result.code, result.output).toBe(0);
+    for (const [name, body] of Object.entries(SAMPLE_FILES)) {
+      expect(readFileSync(path.join(sandbox.dataRoot, 'sample', name))).toEqual(Buffer.from(body));
+    }
+    const ready = readyMarkerSchema.parse(
+      JSON.parse((await read(sessionKey(OWNER, SESSION_ID, 'ready.json'))) ?? ''),
+    );
+    const { files, bytes } = describeFiles(SAMPLE_FILES);
+    expect(ready).toMatchObject({
+      instanceId: 'i-0123456789abcdef0',
+      files,
+      bytes,
+      dataPath: path.join(sandbox.dataRoot, 'sample'),
+    });
+    expect(sandbox.calls('systemctl')).toEqual(['daemon-reload', 'enable --now kismo-activity.timer']);
+    expect(existsSync(path.join(sandbox.root, 'usr/local/bin/kismo-activity-reporter'))).toBe(true);
+    expect(
+      readFileSync(path.join(sandbox.root, 'etc/systemd/system/kismo-activity.timer'), 'utf8'),
+    ).toContain('OnUnitActiveSec=5min');
+    expect(result.output).toContain('S3 transfers use the classic client');
+  });
+
+  it.for([
+    [
+      'a file missing',
+      'fail01',
+      { 'README.md': SAMPLE_FILES['README.md'] as Uint8Array },
+      /3 files \(\d+ bytes\) expected, 1 files/,
+    ],
+    [
+      'wrong bytes',
+      'fail02',
+      { ...SAMPLE_FILES, 'README.md': new TextEncoder().encode('# sample, changed\n') },
+      /bytes\) expected, 3 files/,
+    ],
+    [
+      'an extra file',
+      'fail03',
+      { ...SAMPLE_FILES, 'extra.txt': new TextEncoder().encode('x') },
+      /expected, 4 files/,
+    ],
+  ] as const)(
+    'writes failed.json with the reason and the log tail for a dataset with %s',
+    async ([, suffix, files, reason], { expect }) => {
+      // Prepare
+      const name = `broken-${suffix}`;
+      const sessionId = `20261128-153000-${suffix}`;
+      await upload(`users/${OWNER}/datasets/${name}/`, files);
+      const sandbox = sandboxWithRealAws();
+      const script = renderUserData(values(name, { sessionId }));
+
+      // Act
+      const result = await runScript(sandbox, script, cloudEnv());
+
+      // Assess
+      expect(result.code).toBe(1);
+      const failed = failedMarkerSchema.parse(
+        JSON.parse((await read(sessionKey(OWNER, sessionId, 'failed.json'))) ?? ''),
+      );
+      expect(failed.reason).toMatch(/^dataset check: /);
+      expect(failed.reason).toMatch(reason);
+      expect(failed.logTail).toContain(
+        `downloading s3://${test.cloud.bucket}/users/${OWNER}/datasets/${name}/`,
+      );
+      expect(await read(sessionKey(OWNER, sessionId, 'ready.json'))).toBeUndefined();
+    },
+  );
+
+  it('falls back to the classic transfer client when the CRT client fails, and still gets the data', async ({
+    expect,
+  }) => {
+    // Prepare: CLI 2.9's CRT client cannot reach a custom endpoint, so forcing it makes it fail for real.
+    const sandbox = sandboxWithRealAws();
+    const script = renderUserData(values('sample', { sessionId: '20261128-153000-crt001' }));
+
+    // Act
+    const result = await runScript(sandbox, script, cloudEnv({ KISMO_TRANSFER_CLIENT: 'crt' }));
+
+    // Assess
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('the CRT transfer client failed: retrying with the classic client');
+    expect(readFileSync(path.join(sandbox.dataRoot, 'sample', 'images/cat 1.bin'))).toEqual(
+      Buffer.from(SAMPLE_FILES['images/cat 1.bin'] as Uint8Array),
+    );
+    expect(await read(sessionKey(OWNER, '20261128-153000-crt001', 'ready.json'))).toBeDefined();
+  });
+
+  it('runs the command in the dataset folder, uploads its outputs, writes finished.json and shuts down', async ({
+    expect,
+  }) => {
+    // Prepare
+    const sandbox = sandboxWithRealAws();
+    const sessionId = '20261128-153000-run001';
+    const run = 'mkdir -p results && wc -c labels/train.csv > results/count.txt && echo "it\'s done"';
+    const script = renderUserData(
+      values('sample', { sessionId, run, outputs: 'results', afterRun: 'terminate' }),
+    );
+
+    // Act
+    const result = await runScript(sandbox, script, cloudEnv({ KISMO_DRY_SHUTDOWN: '' }));
+
+    // Assess
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("it's done");
+    expect(await read(`users/${OWNER}/sessions/${sessionId}/outputs/count.txt`)).toBe(
+      '21 labels/train.csv\n',
+    );
+    const finished = finishedMarkerSchema.parse(
+      JSON.parse((await read(sessionKey(OWNER, sessionId, 'finished.json'))) ?? ''),
+    );
+    expect(finished).toMatchObject({
+      exitCode: 0,
+      outputsUploaded: true,
+      outputsPrefix: `users/${OWNER}/sessions/${sessionId}/outputs/`,
+      afterRun: 'terminate',
+    });
+    expect(sandbox.calls('shutdown')).toEqual(['-h now']);
+  });
+});
