@@ -121,3 +121,53 @@ describe('launcher in the local cloud', () => {
     expect(published('Instance Launched', '20261130-010000-quot02')).toHaveLength(1);
   });
 });
+
+describe('launcher in a local cloud whose first subnet has no capacity', () => {
+  let full: TestCloud;
+
+  beforeAll(async () => {
+    full = await startTestCloud({
+      services: [launcher],
+      config: { subnets: ['subnet-full', 'subnet-free'] },
+      insufficientCapacity: (_type, subnetId) => subnetId === 'subnet-full',
+    });
+  });
+  afterAll(async () => full.stop());
+
+  it('launches in the next subnet', async () => {
+    // Prepare
+    const manifest = sessionManifest({ owner: 'dana', sessionId: '20261130-010000-capac1' });
+    const client = full.cloud.s3();
+    for (const [name, file] of Object.entries(SAMPLE_FILES)) {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: full.cloud.bucket,
+          Key: `${manifest.dataset.prefix}${name}`,
+          Body: file,
+        }),
+      );
+    }
+    const launched: EventEnvelope[] = [];
+    full.cloud.tap((e) => {
+      if (e['detail-type'] === 'Instance Launched') launched.push(e);
+    });
+
+    // Act
+    await client.send(
+      new PutObjectCommand({
+        Bucket: full.cloud.bucket,
+        Key: `users/dana/sessions/${manifest.sessionId}/manifest.json`,
+        Body: JSON.stringify(manifest),
+      }),
+    );
+    await full.cloud.settle();
+    client.destroy();
+
+    // Assess
+    const instances: Instance[] = [];
+    for await (const i of full.cloud.ec2.describe({ tags: { [TAGS.session]: manifest.sessionId } }))
+      instances.push(i);
+    expect(instances.map((i) => i.subnetId)).toEqual(['subnet-free']);
+    expect(launched.map((e) => (e.detail as { subnetId?: string }).subnetId)).toEqual(['subnet-free']);
+  });
+});
