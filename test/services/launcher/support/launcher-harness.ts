@@ -16,7 +16,7 @@ import { TAGS } from '../../../../services/kit/ports';
 import launcher from '../../../../services/launcher/service';
 import { BUCKET, OWNER, objectCreated } from '../../../factories/events';
 import { SAMPLE_FILES, sessionManifest } from '../../../factories/manifest';
-import { MemoryObjects } from './memory-objects';
+import { MemoryObjects } from '../../../support/memory-ports';
 
 /** A bus that keeps what it is sent, and fails the next `failures` calls. */
 export class RecordingBus implements Bus {
