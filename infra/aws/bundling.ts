@@ -1,0 +1,176 @@
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
+
+// No CDK import here: `rebundle.ts` loads this module once per function during a synth.
+
+/** The repository root: the project root of every bundle and where the lock file lives. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** A function bundle may not grow past this (the issue's budget; cold starts grow with it). */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+/** What each function runs with: stack traces of the minified bundle point into the sources. */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
+
+/** The bundle's file name: `.mjs`, so Node loads it as an ES module without a package.json. */
+export const BUNDLE_FILE = 'index.mjs';
+
+// ESM lets esbuild tree-shake the AWS SDK's modular clients; CommonJS dependencies that call
+// `require` for Node built-ins (the Slack client's axios) still need a `require` in an ES module.
+const REQUIRE_SHIM =
+  "import { createRequire as __kismoRequire } from 'node:module';const require = __kismoRequire(import.meta.url);";
+
+/**
+ * How every function is bundled, in one place: `KismoFunction` (through `rebundle.ts`),
+ * `bench-cold.ts` and the bundle tests all bundle with `bundleFunction`.
+ *
+ * Everything is bundled, the AWS SDK included, rather than taken from the runtime: the function
+ * runs the SDK version the tests ran, and a tree-shaken SDK in one file loads several times
+ * faster than the runtime's copy spread over hundreds of CommonJS files.
+ */
+export const FUNCTION_BUNDLING = {
+  target: 'node22',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  // Stack traces need only the mappings; the sources would triple the map's size for nothing.
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_SHIM,
+  // `userdata/bootstrap.sh` is rendered into the launcher's bundle as text.
+  loader: { '.sh': 'text' },
+} as const;
+
+/**
+ * `import { z } from 'zod'` hands out zod's namespace as a value, which esbuild cannot tree-shake:
+ * every bundle got all of zod, its 40 locales included (+370 KiB). `import * as z` is the same
+ * namespace for every `z.…` use and shakes. Remove once kismo and Powertools import it that way.
+ */
+export const zodNamespaceImports: Plugin = {
+  name: 'kismo-zod-namespace-imports',
+  setup(build) {
+    for (const filter of ZOD_USERS_FILTERS) {
+      build.onLoad({ filter }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!NAMED_Z_IMPORT.test(text)) return undefined;
+        return {
+          contents: text.replace(
+            NAMED_Z_IMPORT,
+            (_all, quote: string) => `import * as z from ${quote}zod${quote};`,
+          ),
+          loader: /\.m?ts$/.test(args.path) ? 'ts' : 'js',
+          resolveDir: path.dirname(args.path),
+        };
+      });
+    }
+  },
+};
+const NAMED_Z_IMPORT = /^import \{ z \} from (['"])zod\1;?$/gm;
+
+/**
+ * kismo's own code and the zod users among its dependencies, narrowed in the filters themselves:
+ * each file a filter matches makes a round trip between esbuild and Node, and most of a bundle is
+ * the SDK. (esbuild's filters are Go regular expressions: no lookahead.)
+ */
+const SOURCE_DIRS = ['contracts', 'services', 'infra', 'cli', 'userdata', 'test', 'scripts'];
+const ZOD_USERS_FILTERS = [
+  new RegExp(String.raw`^${escapeRegExp(REPO_ROOT)}[\\/](${SOURCE_DIRS.join('|')})[\\/].*\.(ts|mts|js|mjs)$`),
+  /[\\/]node_modules[\\/]@aws-lambda-powertools[\\/].*\.js$/,
+];
+
+/**
+ * The AWS SDK's generated schemas key their objects by constants (`{ [_xN]: … }`), and esbuild
+ * keeps every statement with a computed key it cannot prove pure: EC2's whole API (550 KiB) came
+ * with one StopInstances. The constants are string literals in the same file; putting them in
+ * place lets esbuild drop what is unused (EC2: 550 → 32 KiB). Files of another shape are left as
+ * they are.
+ */
+export const sdkSchemaKeys: Plugin = {
+  name: 'kismo-sdk-schema-keys',
+  setup(build) {
+    build.onLoad(
+      {
+        filter:
+          /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/](submodules[\\/][^\\/]+[\\/])?schemas[\\/]schemas_\d+\.js$/,
+      },
+      async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const constants = new Map<string, string>();
+        for (const [, name, literal] of text.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)) {
+          if (name && literal) constants.set(name, literal);
+        }
+        if (constants.size === 0) return undefined;
+        return {
+          contents: text.replace(/\[(_\w+)\]:/g, (all, name: string) => {
+            const literal = constants.get(name);
+            return literal ? `[${literal}]:` : all;
+          }),
+          loader: 'js',
+          resolveDir: path.dirname(args.path),
+        };
+      },
+    );
+  },
+};
+
+/** Why functions are bundled through esbuild's API: its CLI (what `NodejsFunction` runs) takes no plugins. */
+export const BUNDLE_PLUGINS: readonly Plugin[] = [zodNamespaceImports, sdkSchemaKeys];
+
+/** The bundle through esbuild's API, with the plugins. */
+export function esbuildOptions(entry: string, outdir: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile: path.join(outdir, BUNDLE_FILE),
+    bundle: true,
+    platform: 'node',
+    target: FUNCTION_BUNDLING.target,
+    format: FUNCTION_BUNDLING.format,
+    minify: FUNCTION_BUNDLING.minify,
+    sourcemap: FUNCTION_BUNDLING.sourcemap,
+    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    banner: { js: FUNCTION_BUNDLING.banner },
+    loader: { ...FUNCTION_BUNDLING.loader },
+    plugins: [...BUNDLE_PLUGINS],
+    absWorkingDir: REPO_ROOT,
+    logLevel: 'error',
+    metafile: true,
+  };
+}
+
+export interface Bundle {
+  readonly file: string;
+  readonly bytes: number;
+  /** The packages that weigh most in the output, largest first (for a budget overrun's message). */
+  readonly heaviest: readonly { readonly input: string; readonly bytes: number }[];
+}
+
+/** Bundles one function entry into `outdir`, as deployed. */
+export async function bundleFunction(entry: string, outdir: string): Promise<Bundle> {
+  const { build } = await import('esbuild');
+  const options = esbuildOptions(entry, outdir);
+  const result = await build(options);
+  const file = options.outfile as string;
+  const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const key = packageOf(input);
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  const heaviest = [...byPackage]
+    .map(([input, bytes]) => ({ input, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+  return { file, bytes: statSync(file).size, heaviest };
+}
+
+function packageOf(input: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return match?.[1] ?? 'kismo';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,86 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { acknowledge } from './acknowledgements';
+import { FUNCTION_NODE_OPTIONS } from './bundling';
+import { FunctionBundler } from './function-bundler';
+
+/** Lambda refuses a longer description at deploy time, long after synth said nothing. */
+const MAX_DESCRIPTION = 256;
+const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+export interface KismoFunctionProps {
+  /** The Lambda entry, e.g. `services/launcher/handler.ts` (it exports `handler`). */
+  readonly entry: string;
+  /** The service's kebab-case name: names the function, its log group and its logger. */
+  readonly serviceName: string;
+  /** @default - none */
+  readonly description?: string;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Besides `POWERTOOLS_SERVICE_NAME` and `NODE_OPTIONS` (`KISMO_CONFIG` is the caller's to give). @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * A kismo function: the defaults fixed once. arm64 on `nodejs22.x`, an ES module bundled and
+ * minified by esbuild with source maps (FUNCTION_BUNDLING, through `FunctionBundler`), JSON logs at
+ * INFO into its own log group with a retention, and a role that may write to that log group and
+ * nothing else until it is granted more.
+ */
+export class KismoFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: KismoFunctionProps) {
+    const functionName = `kismo-${props.serviceName}`;
+    // Made beside the function: NodejsFunction takes them as props, before `this` exists.
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `kismo ${props.serviceName}: its log group, its queue and its declared capabilities`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      functionName,
+      code: FunctionBundler.of(scope).code(props.entry),
+      handler: 'index.handler',
+      description: props.description && truncate(props.description, MAX_DESCRIPTION),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 256,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        ...props.environment,
+      },
+    });
+    acknowledge(this, {
+      id: 'AwsSolutions-L1',
+      reason:
+        'kismo pins Node.js 22 LTS (DESIGN.md §7), the version its tests run on; moving to a newer runtime is a deliberate upgrade',
+    });
+  }
+}

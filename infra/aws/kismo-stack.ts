@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { kismoEvents } from '../../contracts/catalog';
+import type { PatternContext } from '../../contracts/kit/contract';
+import { type KismoConfig, parseConfig } from '../../services/kit/config';
+import type { DiscoveredService } from '../../services/kit/discover';
+import { acknowledge } from './acknowledgements';
+import { type CapabilityTargets, serviceGrants } from './capability-policies';
+import type { KismoSettings } from './context';
+import { DataBucket } from './data-bucket';
+import { EventRouting, pascal } from './event-routing';
+import { InstancePlatform } from './instance-platform';
+import { Operations } from './operations';
+import { SchemaRegistry } from './schema-registry';
+import { ServiceWiring } from './service-wiring';
+import { FUNCTION_ENV, STACK_OUTPUTS } from './stack-output-names';
+import { UserPolicy } from './user-policy';
+
+/** Lambda refuses more than 4 KB of environment; leave room for the other variables. */
+const MAX_CONFIG_BYTES = 3500;
+
+export interface KismoStackProps extends StackProps {
+  /** The validated `kismo` context. */
+  readonly settings: KismoSettings;
+  /** Every service folder found (`discoverServices`); none is fine. */
+  readonly services: readonly DiscoveredService[];
+}
+
+/**
+ * kismo's control plane: the bus, the data bucket, the instance platform, one wiring per service
+ * folder, the Slack token's secret, the user policy, operations, and the outputs `kismo init`
+ * reads. Nothing here names a service: adding a folder under `services/` adds its wiring.
+ */
+export class KismoStack extends Stack {
+  readonly bucket: DataBucket;
+  readonly routing: EventRouting;
+  readonly platform: InstancePlatform;
+  readonly slackToken: Secret;
+  readonly userPolicy: UserPolicy;
+  readonly wirings: ReadonlyMap<string, ServiceWiring>;
+  readonly operations: Operations;
+  /** What every function gets as `KISMO_CONFIG`, with tokens for what is known only at deploy. */
+  readonly config: KismoConfig;
+
+  constructor(scope: Construct, id: string, props: KismoStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.bucket = new DataBucket(this, 'Data', { noncurrentVersionDays: settings.noncurrentVersionDays });
+    const patternContext: PatternContext = { bucket: this.bucket.bucket.bucketName };
+    this.routing = new EventRouting(this, 'Events', {
+      patternContext,
+      logRetention: settings.logRetentionDays,
+    });
+    this.platform = new InstancePlatform(this, 'Instances', {
+      bucket: this.bucket.bucket,
+      ami: settings.ami,
+      rootDeviceName: settings.rootDeviceName,
+      rootVolumeGiB: settings.rootVolumeGiB,
+      sshCidr: settings.sshCidr,
+      network: settings.vpcId ? { vpcId: settings.vpcId, subnetIds: settings.subnets } : undefined,
+    });
+
+    this.slackToken = new Secret(this, 'SlackToken', {
+      secretName: 'kismo/slack-bot-token',
+      description: 'kismo: the Slack bot token (xoxb-…); set it with `aws secretsmanager put-secret-value`',
+    });
+    // Created empty: the L2 would otherwise generate a random "token" that Slack would reject.
+    (this.slackToken.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+    acknowledge(this.slackToken, {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'a Slack bot token is issued and revoked in Slack; rotating it means reinstalling the Slack app, not running a rotation Lambda',
+    });
+
+    this.config = this.functionConfig(settings);
+    const environment = { [FUNCTION_ENV.config]: this.toJsonString(this.config) };
+    const targets: CapabilityTargets = {
+      arns: { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID },
+      bucketArn: this.bucket.bucket.bucketArn,
+      eventBusArn: this.routing.bus.eventBusArn,
+      slackTokenSecretArn: this.slackToken.secretArn,
+      launch: {
+        launchTemplateId: this.platform.launchTemplate.launchTemplateId as string,
+        instanceRoleArn: this.platform.role.roleArn,
+        securityGroupId: this.platform.securityGroup.securityGroupId,
+        subnetIds: this.platform.subnetIds,
+        imageId: this.platform.imageId,
+        allowedInstanceTypes: settings.allowedInstanceTypes,
+      },
+    };
+
+    const wirings = new Map<string, ServiceWiring>();
+    for (const { service, dir } of props.services) {
+      const entry = path.join(dir, 'handler.ts');
+      if (!existsSync(entry)) {
+        throw new Error(
+          `${path.relative(process.cwd(), dir)} has a service.ts but no handler.ts: every service needs its Lambda entry`,
+        );
+      }
+      for (const contract of service.consumes) {
+        if (contract.source.startsWith('aws.')) this.routing.forward(contract);
+      }
+      const needs = service.capabilities;
+      wirings.set(
+        service.name,
+        new ServiceWiring(this, `Service${pascal(service.name)}`, {
+          service,
+          entry,
+          bus: this.routing.bus,
+          patternContext,
+          config: this.config,
+          environment: {
+            ...environment,
+            ...(needs.compute?.includes('launch')
+              ? { [FUNCTION_ENV.launchTemplateId]: targets.launch.launchTemplateId }
+              : {}),
+            ...(needs.chat ? { [FUNCTION_ENV.slackTokenSecretArn]: targets.slackTokenSecretArn } : {}),
+          },
+          grants: serviceGrants(service, targets),
+          logRetention: settings.logRetentionDays,
+        }),
+      );
+    }
+    this.wirings = wirings;
+
+    this.userPolicy = new UserPolicy(this, 'Users', { bucket: this.bucket.bucket });
+    this.operations = new Operations(this, 'Operations', {
+      services: [...wirings].map(([name, wiring]) => ({ name, wiring })),
+      eventLog: this.routing.eventLog,
+    });
+    new SchemaRegistry(this, 'Schemas', { events: kismoEvents });
+
+    this.output('stackName', Aws.STACK_NAME, 'The stack `kismo init --stack` reads');
+    this.output('region', Aws.REGION, 'The region of the control plane and the data bucket');
+    this.output('bucket', this.bucket.bucket.bucketName, 'The data bucket: users/<owner>/…');
+    this.output('busName', this.routing.bus.eventBusName, 'The kismo event bus');
+    this.output('userPolicyArn', this.userPolicy.policy.managedPolicyArn, 'Attach to every kismo user');
+    this.output('slackTokenSecretArn', this.slackToken.secretArn, 'Put the Slack bot token here');
+    this.output('dashboardName', this.operations.dashboard.dashboardName, 'The CloudWatch dashboard');
+  }
+
+  private output(key: keyof typeof STACK_OUTPUTS, value: string, description: string): void {
+    new CfnOutput(this, STACK_OUTPUTS[key], { value, description });
+  }
+
+  /** The runtime configuration, validated as the functions will validate it. */
+  private functionConfig(settings: KismoSettings): KismoConfig {
+    const config = parseConfig(
+      {
+        region: Aws.REGION,
+        bucket: this.bucket.bucket.bucketName,
+        busName: this.routing.bus.eventBusName,
+        allowedInstanceTypes: settings.allowedInstanceTypes,
+        quotaPerOwner: settings.quotaPerOwner,
+        subnets: this.platform.subnetIds,
+        bootDeadlineMinutes: settings.bootDeadlineMinutes,
+        calendar: settings.calendar,
+        idle: settings.idle,
+        slack: settings.slack,
+      },
+      'the stack’s KISMO_CONFIG',
+    );
+    // Tokens resolve to short ARNs and names; their placeholders are longer, so this errs safe.
+    const bytes = Buffer.byteLength(JSON.stringify(config));
+    if (bytes > MAX_CONFIG_BYTES) {
+      throw new Error(
+        `KISMO_CONFIG would be ${bytes} bytes; Lambda allows 4 KB of environment: shorten cdk.json's kismo.slack.users or calendar`,
+      );
+    }
+    return config;
+  }
+}

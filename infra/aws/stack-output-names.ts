@@ -1,0 +1,27 @@
+// Plain constants, shared by the stack (which declares the outputs) and the CLI (which reads them):
+// this file must import nothing, so the CLI never loads the CDK.
+
+/** The CloudFormation stack `npx cdk deploy` creates and `kismo init` reads by default. */
+export const DEFAULT_STACK_NAME = 'kismo';
+
+/** The stack's outputs, by the name the CLI's profile gives each. */
+export const STACK_OUTPUTS = {
+  stackName: 'StackName',
+  region: 'Region',
+  bucket: 'BucketName',
+  busName: 'EventBusName',
+  userPolicyArn: 'UserPolicyArn',
+  slackTokenSecretArn: 'SlackTokenSecretArn',
+  dashboardName: 'DashboardName',
+} as const;
+
+export type StackOutputKey = keyof typeof STACK_OUTPUTS;
+
+/** The environment `services/kit/aws-runtime.ts` reads: KISMO_CONFIG always, the others when capabilities need them. */
+export const FUNCTION_ENV = {
+  config: 'KISMO_CONFIG',
+  /** Services with the `compute: ['launch']` capability: the template every instance starts from. */
+  launchTemplateId: 'LAUNCH_TEMPLATE_ID',
+  /** Services with the `chat` capability: the Secrets Manager secret holding the Slack bot token. */
+  slackTokenSecretArn: 'SLACK_SECRET_ARN',
+} as const;

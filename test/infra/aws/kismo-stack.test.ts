@@ -1,0 +1,431 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kismoEvents } from '../../../contracts/catalog';
+import { DEFAULT_AMI_PARAMETER } from '../../../infra/aws/context';
+import { STACK_OUTPUTS } from '../../../infra/aws/stack-output-names';
+import { USERNAME } from '../../../infra/aws/user-policy';
+import { emptyServicesRoot, flat, statementsOf, synthesize } from './support';
+
+let template: Template;
+
+beforeAll(async () => {
+  template = (await synthesize()).template;
+});
+
+describe('with no service folder yet', () => {
+  it('still synthesizes the bus, the bucket and the instance platform', async () => {
+    // Act
+    const { template: bare } = await synthesize({ servicesRoot: emptyServicesRoot() });
+
+    // Assess
+    bare.resourceCountIs('AWS::Lambda::Function', 0);
+    bare.resourceCountIs('AWS::Events::EventBus', 1);
+    bare.resourceCountIs('AWS::S3::Bucket', 1);
+    bare.resourceCountIs('AWS::EC2::LaunchTemplate', 1);
+    expect(Object.keys(bare.toJSON().Outputs).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
+  });
+});
+
+describe('the event bus', () => {
+  it('is named kismo and archives its events for 30 days of replay', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'kismo' });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      RetentionDays: 30,
+      EventPattern: { account: [{ Ref: 'AWS::AccountId' }] },
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsBus'), 'Arn'] },
+    });
+  });
+
+  it('receives EC2 state changes from the default bus', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsBus'), 'Arn'] } })],
+    });
+  });
+
+  it('receives kismo’s alarm state changes, which the consuming service (the notifier) then gets', () => {
+    // Assess
+    const pattern = {
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: [{ prefix: 'kismo-' }] },
+    };
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: pattern,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.anyValue(),
+      EventPattern: pattern,
+    });
+  });
+
+  it('receives the data bucket’s Object Created events that a service consumes, once each', () => {
+    // Act
+    const forwarded = Object.values(template.findResources('AWS::Events::Rule'))
+      .filter((r) => r.Properties.EventBusName === undefined)
+      .map((r) => r.Properties.Description as string);
+
+    // Assess
+    expect(forwarded.sort()).toEqual([
+      'Forwards aws.cloudwatch "CloudWatch Alarm State Change" (CloudWatch Alarm State Change) to the kismo bus',
+      'Forwards aws.ec2 "EC2 Instance State-change Notification" (EC2 Instance State-change Notification) to the kismo bus',
+      'Forwards aws.s3 "Object Created" (Manifest Created) to the kismo bus',
+      'Forwards aws.s3 "Object Created" (Marker Created) to the kismo bus',
+    ]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: {
+          bucket: { name: [{ Ref: Match.stringLikeRegexp('^DataBucket') }] },
+          object: { key: [{ wildcard: 'users/*/sessions/*/manifest.json' }] },
+        },
+      },
+    });
+  });
+
+  it('writes every event to an event log under /aws/events/', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/events/kismo',
+      RetentionInDays: 30,
+    });
+    const [policy] = Object.values(template.findResources('AWS::Logs::ResourcePolicy'));
+    expect(JSON.parse(flat(policy?.Properties.PolicyDocument)).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: expect.stringMatching(/^<EventsEventLog\w+\.Arn>$/),
+      },
+    ]);
+  });
+});
+
+describe('the data bucket', () => {
+  it('is versioned, encrypted, private, and tells EventBridge about new objects', () => {
+    // Assess
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('aborts incomplete uploads after 7 days and expires old versions after the configured days', () => {
+    // Assess
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }),
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }),
+        ],
+      },
+    });
+  });
+
+  it('refuses any request without TLS', () => {
+    // Act
+    const statements = statementsOf(template, 'AWS::S3::BucketPolicy', () => true);
+
+    // Assess
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('keeps old versions as long as cdk.json says', async () => {
+    // Act
+    const { template: custom } = await synthesize({
+      servicesRoot: emptyServicesRoot(),
+      context: { noncurrentVersionDays: 90 },
+    });
+
+    // Assess
+    custom.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]),
+      },
+    });
+  });
+});
+
+describe('the instance platform', () => {
+  it('launches the Deep Learning AMI from its public SSM parameter, IMDSv2 only, on an encrypted gp3 root', () => {
+    // Assess
+    const parameters = Object.values(
+      template.toJSON().Parameters as Record<string, { Type: string; Default: string }>,
+    );
+    expect(parameters).toContainEqual({
+      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+      Default: DEFAULT_AMI_PARAMETER,
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        ImageId: { Ref: Match.stringLikeRegexp('^SsmParameterValue') },
+        MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+        BlockDeviceMappings: [
+          {
+            DeviceName: '/dev/sda1',
+            Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 200, DeleteOnTermination: true },
+          },
+        ],
+        IamInstanceProfile: { Arn: Match.anyValue() },
+        SecurityGroupIds: [Match.anyValue()],
+      }),
+    });
+  });
+
+  it('takes another image and root size from cdk.json', async () => {
+    // Act
+    const { template: custom } = await synthesize({
+      servicesRoot: emptyServicesRoot(),
+      context: { ami: 'ami-0123456789abcdef0', rootVolumeGiB: 500, rootDeviceName: '/dev/xvda' },
+    });
+
+    // Assess
+    custom.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        ImageId: 'ami-0123456789abcdef0',
+        BlockDeviceMappings: [
+          Match.objectLike({ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ VolumeSize: 500 }) }),
+        ],
+      }),
+    });
+  });
+
+  it('lets nothing in unless an SSH range is configured', async () => {
+    // Act
+    const { template: withSsh } = await synthesize({
+      servicesRoot: emptyServicesRoot(),
+      context: { sshCidr: '203.0.113.0/24' },
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
+    withSsh.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [
+        {
+          CidrIp: '203.0.113.0/24',
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: 22,
+          Description: Match.anyValue(),
+        },
+      ],
+    });
+  });
+
+  it('uses the configured VPC and subnets instead of making its own', async () => {
+    // Act
+    const { template: inVpc } = await synthesize({
+      context: {
+        vpcId: 'vpc-0abc1234',
+        subnets: ['subnet-0aaa1111', 'subnet-0bbb2222'],
+        sshCidr: '203.0.113.0/24',
+      },
+      // CloudFormation's schemas checked too, on this variant (the cdk synth test checks the real app).
+      validateTemplate: true,
+    });
+
+    // Assess
+    inVpc.resourceCountIs('AWS::EC2::VPC', 0);
+    inVpc.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0abc1234' });
+    const launch = statementsOf(inVpc, 'AWS::IAM::Policy', (id) =>
+      id.startsWith('ServiceSampleLauncher'),
+    ).find((s) => s.Sid === 'LaunchWithTheseResources');
+    expect(launch?.Resource.filter((r) => r.includes(':subnet/'))).toEqual([
+      expect.stringMatching(/:subnet\/subnet-0aaa1111$/),
+      expect.stringMatching(/:subnet\/subnet-0bbb2222$/),
+    ]);
+  });
+
+  it('gives instances their own data and metrics rights, and Session Manager', () => {
+    // Act
+    const statements = statementsOf(template, 'AWS::IAM::Policy', (id) =>
+      id.startsWith('InstancesInstanceRole'),
+    );
+
+    // Assess
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+      }),
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore'],
+          ],
+        },
+      ],
+    });
+    expect(
+      statements.map((s) => [
+        s.Sid,
+        s.Action,
+        s.Resource.map((r) => r.replace(/^<DataBucket\w+\.Arn>/, 'bucket')),
+      ]),
+    ).toEqual([
+      [
+        'ReadDatasetsAndManifests',
+        's3:GetObject',
+        ['bucket/users/*/datasets/*', 'bucket/users/*/sessions/*/manifest.json'],
+      ],
+      ['ListDatasets', 's3:ListBucket', ['bucket']],
+      [
+        'WriteMarkersAndOutputs',
+        ['s3:PutObject', 's3:AbortMultipartUpload'],
+        [
+          'bucket/users/*/sessions/*/ready.json',
+          'bucket/users/*/sessions/*/failed.json',
+          'bucket/users/*/sessions/*/finished.json',
+          'bucket/users/*/sessions/*/outputs/*',
+        ],
+      ],
+      ['ReportActivity', 'cloudwatch:PutMetricData', ['*']],
+    ]);
+    expect(statements.find((s) => s.Sid === 'ReportActivity')?.Condition).toEqual({
+      StringEquals: { 'cloudwatch:namespace': 'kismo/activity' },
+    });
+  });
+});
+
+describe('the Slack token', () => {
+  it('is a secret created empty, for the deploy guide’s put-secret-value', () => {
+    // Assess
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'kismo/slack-bot-token',
+      GenerateSecretString: Match.absent(),
+      SecretString: Match.absent(),
+    });
+  });
+});
+
+describe('the KismoUser policy', () => {
+  it('reads and writes the caller’s own prefix, lists only it, and reaches only their own instances', () => {
+    // Act
+    const statements = statementsOf(template, 'AWS::IAM::ManagedPolicy', () => true);
+
+    // Assess
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'KismoUser' });
+    expect(statements.map((s) => s.Sid)).toEqual([
+      'OwnObjects',
+      'ListOwnPrefix',
+      'ReadStackOutputs',
+      'ConnectToOwnInstances',
+      'SessionDocuments',
+      'OwnSessions',
+    ]);
+    expect(statements[0]).toMatchObject({
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+      Resource: [expect.stringMatching(/^<DataBucket\w+\.Arn>\/users\/\$\{aws:username\}\/\*$/)],
+    });
+    expect(statements[1]).toMatchObject({
+      Action: 's3:ListBucket',
+      Condition: { StringLike: { 's3:prefix': [`users/${USERNAME}/*`] } },
+    });
+    expect(statements[2]).toMatchObject({
+      Action: 'cloudformation:DescribeStacks',
+      Resource: ['<AWS::StackId>'],
+    });
+    expect(statements[3]?.Condition).toEqual({
+      StringEquals: {
+        'ssm:resourceTag/kismo:managed': 'true',
+        'ssm:resourceTag/kismo:owner': USERNAME,
+      },
+    });
+    expect(statements.flatMap((s) => s.Action)).not.toContainEqual(
+      expect.stringMatching(/^(ec2|events|lambda|sqs):/),
+    );
+  });
+});
+
+describe('operations', () => {
+  it('has a dashboard of events per type, errors, dead letters and instances', () => {
+    // Act
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = flat(dashboard?.Properties.DashboardBody);
+
+    // Assess
+    expect(dashboard?.Properties.DashboardName).toBe('kismo');
+    for (const title of [
+      'Events per type',
+      'Instances by last known state',
+      'Instances reporting activity',
+      'Function errors',
+      'Dead letters waiting',
+    ]) {
+      expect(body).toContain(title);
+    }
+    expect(body).toContain('kismo-sample-launcher');
+  });
+
+  it('saves Logs Insights queries by session and by owner over every function’s logs and the event log', () => {
+    // Assess
+    for (const [name, key] of [
+      ['kismo/by-session', 'sessionId'],
+      ['kismo/by-owner', 'owner'],
+    ]) {
+      template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+        Name: name,
+        QueryString: Match.stringLikeRegexp(`filter ${key} = ".+" or detail\\.${key} = ".+"`),
+        LogGroupNames: [
+          { Ref: Match.stringLikeRegexp('^EventsEventLog') },
+          { Ref: Match.stringLikeRegexp('^ServiceSampleLauncherFunctionLogs') },
+          { Ref: Match.stringLikeRegexp('^ServiceSampleMonitorFunctionLogs') },
+        ],
+      });
+    }
+  });
+
+  it('registers the catalog’s JSON Schemas (draft 4) in an EventBridge schema registry', () => {
+    // Act
+    const schemas = Object.values(template.findResources('AWS::EventSchemas::Schema'));
+
+    // Assess
+    template.hasResourceProperties('AWS::EventSchemas::Registry', { RegistryName: 'kismo' });
+    expect(schemas).toHaveLength(kismoEvents.length);
+    expect(schemas.map((s) => s.Properties.SchemaName)).toContain('kismo@InstanceReady-v1');
+    for (const schema of schemas) {
+      expect(schema.Properties.Type).toBe('JSONSchemaDraft4');
+      expect(JSON.parse(schema.Properties.Content).$schema).toBe('http://json-schema.org/draft-04/schema#');
+    }
+  });
+});
+
+describe('the outputs', () => {
+  it('are what kismo init reads', () => {
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, flat(v.Value)]))).toEqual({
+      StackName: '<AWS::StackName>',
+      Region: '<AWS::Region>',
+      BucketName: expect.stringMatching(/^<DataBucket\w+>$/),
+      EventBusName: expect.stringMatching(/^<EventsBus\w+>$/),
+      UserPolicyArn: expect.stringMatching(/^<UsersPolicy\w+>$/),
+      SlackTokenSecretArn: expect.stringMatching(/^<SlackToken\w+>$/),
+      DashboardName: expect.stringMatching(/^<OperationsDashboard\w+>$/),
+    });
+  });
+});

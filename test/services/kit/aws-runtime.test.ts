@@ -1,0 +1,97 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { awsPorts } from '../../../services/kit/aws-runtime';
+import { parseConfig } from '../../../services/kit/config';
+import { lazyPort } from '../../../services/kit/lazy-port';
+
+const config = parseConfig({ bucket: 'kismo-data' });
+
+describe('the AWS runtime', () => {
+  const s3 = mockClient(S3Client);
+  const secrets = mockClient(SecretsManagerClient);
+  beforeEach(() => {
+    s3.reset();
+    secrets.reset();
+  });
+
+  it('loads an adapter on its first call and reuses it', async () => {
+    // Prepare
+    let loads = 0;
+    const port = lazyPort(async () => {
+      loads++;
+      return {
+        get: async (key: string) => `value of ${key}`,
+        async *list() {
+          yield 'a';
+          yield 'b';
+        },
+      };
+    });
+
+    // Act
+    const first = await port.get('x');
+    const listed: string[] = [];
+    for await (const item of port.list()) listed.push(item);
+
+    // Assess
+    expect(first).toBe('value of x');
+    expect(listed).toEqual(['a', 'b']);
+    expect(loads).toBe(1);
+  });
+
+  it('reads objects from the configured bucket', async () => {
+    // Prepare
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error('missing'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }),
+    );
+    const ports = awsPorts(config, {});
+
+    // Act
+    const found = await ports.objects.get('users/ada/sessions/x/status.json');
+
+    // Assess
+    expect(found).toBeUndefined();
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'kismo-data',
+      Key: 'users/ada/sessions/x/status.json',
+    });
+  });
+
+  it('logs chat messages instead of failing while the Slack secret is still empty', async () => {
+    // Prepare: the stack creates the secret without a value.
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ $metadata: {}, message: 'no value for AWSCURRENT' }));
+    const ports = awsPorts(config, {
+      SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:kismo/slack',
+    });
+
+    // Act
+    const posted = await ports.chat.post({ channel: '#kismo', text: 'hello' });
+
+    // Assess
+    expect(posted.ts).toMatch(/^\d+/);
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'arn:aws:secretsmanager:us-east-1:1:secret:kismo/slack',
+    });
+  });
+
+  it('fails a chat message when the secret cannot be read for another reason, so SQS retries it', async () => {
+    // Prepare
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const ports = awsPorts(config, {
+      SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:kismo/slack',
+    });
+
+    // Act + Assess
+    await expect(ports.chat.post({ channel: '#kismo', text: 'hello' })).rejects.toThrow('denied');
+  });
+});
