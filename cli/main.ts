@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { formatError } from './errors';
+import { CliError, formatError } from './errors';
 import { buildProgram } from './program';
 
 /** Runs the CLI; resolves to the process exit code. Errors are one line on stderr. */
@@ -11,6 +11,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`${formatError(error, argv.includes('--debug'))}\n`);
-    return 1;
+    return error instanceof CliError ? error.exitCode : 1;
   }
 }

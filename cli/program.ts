@@ -36,12 +36,64 @@ export function buildProgram(): Command {
     .addOption(new Option('--port <n>', 'the port clients use').default(4566).argParser(port))
     .addOption(new Option('--state-dir <dir>', 'where state is kept between runs').default('.kismo/dev'))
     .option('--boot-delay <ms>', 'how long a simulated instance takes to boot', (v) => Number(v), 0)
+    .addHelpText('after', '\nSlack messages go to the console unless KISMO_SLACK_TOKEN holds a bot token.')
     .action(async (options) => (await import('./commands/dev')).dev(options, globals()));
 
   program
     .command('doctor')
     .description('show the profile, who you are, and whether kismo answers')
     .action(async () => (await import('./commands/doctor')).doctor(globals()));
+
+  program
+    .command('push')
+    .description(
+      'sync a folder to your datasets in S3, then request an instance with it (the manifest, written last)',
+    )
+    .argument('<dir>', 'the folder to push; .kismoignore (gitignore syntax) leaves files out')
+    .option(
+      '-t, --type <type>',
+      'instance type, e.g. p3.2xlarge (on a terminal, omit it to pick from the allowed ones)',
+    )
+    .option('--name <name>', "dataset name (default: the folder's name)")
+    .option('--run <cmd>', 'command to run in the dataset folder once the data is on the instance')
+    .option(
+      '--outputs <path>',
+      'folder (relative to the dataset) uploaded when --run ends (default: outputs/)',
+    )
+    .addOption(
+      new Option('--then <action>', 'what the instance does when --run ends').choices([
+        'terminate',
+        'stop',
+        'keep',
+      ]),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'files and requests in flight at once')
+        .default(16)
+        .argParser((value) => {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1 || n > 256)
+            throw new InvalidArgumentError('a whole number from 1 to 256');
+          return n;
+        }),
+    )
+    .option('--wait', 'follow the session until it is ready or failed (default on a terminal)')
+    .option('--no-wait', 'end once the manifest is written')
+    .option('-y, --yes', 'do not ask for confirmation', false)
+    .addHelpText(
+      'after',
+      `
+Only new and changed files are sent (a local index under $XDG_STATE_HOME/kismo remembers what was
+confirmed); files deleted locally are deleted in the bucket (it keeps old versions). An interrupted
+push, run again, sends only what is missing. The manifest is written last, after every file is in
+place; an interrupted push never leaves one behind.
+
+--wait follows users/<owner>/sessions/<id>/status.json, which the session journal writes. Where no
+journal runs yet, push reports that and is done once the manifest is written.`,
+    )
+    .action(async (dir: string, options) => {
+      await (await import('./commands/push')).push(dir, options, globals());
+    });
 
   program
     .command('status')
@@ -53,6 +105,42 @@ export function buildProgram(): Command {
     .command('ls')
     .description('list your sessions, newest first: state, type, uptime, idle strikes, price')
     .action(async () => (await import('./commands/ls')).ls(globals()));
+
+  const control =
+    '\nkismo writes a request under your session; session-control, which has the EC2 rights you do not,\nchecks that the session is yours and acts within seconds. `kismo status SESSION` shows the result.';
+  program
+    .command('stop')
+    .description("stop a session's instance: its disk stays, business hours do not start it again")
+    .argument('<session>', 'the session id (`kismo ls` lists them)')
+    .addHelpText('after', control)
+    .action(async (session: string) => (await import('./commands/stop')).stop(session, globals()));
+
+  program
+    .command('start')
+    .description("start a session's stopped instance again")
+    .argument('<session>', 'the session id (`kismo ls` lists them)')
+    .addHelpText('after', control)
+    .action(async (session: string) => (await import('./commands/start')).start(session, globals()));
+
+  program
+    .command('down')
+    .description("terminate a session's instance for good (the dataset and outputs stay in S3)")
+    .argument('<session>', 'the session id (`kismo ls` lists them)')
+    .addHelpText('after', control)
+    .action(async (session: string) => (await import('./commands/down')).down(session, globals()));
+
+  program
+    .command('keep')
+    .description("keep a session's instance running until a time, idle or not")
+    .argument('<session>', 'the session id (`kismo ls` lists them)')
+    .requiredOption(
+      '--until <time>',
+      'an ISO time (2026-12-01T09:00, local unless it has a zone), HH:MM, "tomorrow HH:MM", or a duration: 3h, 90m, 1d',
+    )
+    .addHelpText('after', control)
+    .action(async (session: string, options: { until: string }) =>
+      (await import('./commands/keep')).keep(session, options, globals()),
+    );
 
   return program;
 }

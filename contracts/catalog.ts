@@ -3,8 +3,10 @@ import { ec2StateChange } from './aws/ec2-state-change';
 import { manifestCreated, markerCreated, requestCreated } from './aws/s3-object-created';
 import { scheduledEvent } from './aws/scheduled-event';
 import { costEstimated } from './events/cost-estimated';
+import { idleStrikesCleared } from './events/idle-strikes-cleared';
 import { instanceBootFailed } from './events/instance-boot-failed';
 import { instanceIdle } from './events/instance-idle';
+import { instanceKeptAlive } from './events/instance-kept-alive';
 import { instanceLaunched } from './events/instance-launched';
 import { instanceReady } from './events/instance-ready';
 import { instanceRestarted } from './events/instance-restarted';
@@ -22,6 +24,8 @@ export const kismoEvents = [
   instanceBootFailed,
   workFinished,
   instanceIdle,
+  idleStrikesCleared,
+  instanceKeptAlive,
   instanceStopped,
   instanceRestarted,
   instanceTerminated,
@@ -42,8 +46,10 @@ export {
   alarmStateChange,
   costEstimated,
   ec2StateChange,
+  idleStrikesCleared,
   instanceBootFailed,
   instanceIdle,
+  instanceKeptAlive,
   instanceLaunched,
   instanceReady,
   instanceRestarted,

@@ -66,3 +66,11 @@ export function formatHourly(instanceType: string): string {
   if (price === undefined) return 'unknown';
   return `$${price.toFixed(price < 1 ? 3 : 2)}/h`;
 }
+
+/** gp3 storage in us-east-1, USD per GiB-month: what a stopped instance's volume still costs. */
+export const GP3_USD_PER_GIB_MONTH = 0.08;
+
+/** What a gp3 volume of `gib` costs per month, in USD (storage only: kismo sets no extra IOPS or throughput). */
+export function monthlyVolumePrice(gib: number): number {
+  return gib * GP3_USD_PER_GIB_MONTH;
+}

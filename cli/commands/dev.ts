@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { LocalCloud } from '../../infra/local/cloud';
+import { createSlackClient, slackChat } from '../../services/kit/adapters/slack-chat';
 import { writeProfile } from '../config/profiles';
 import type { GlobalOptions } from '../program';
 
@@ -16,7 +17,14 @@ export interface DevOptions {
 export async function dev(options: DevOptions, globals: GlobalOptions): Promise<void> {
   const started = performance.now();
   const stateDir = path.resolve(options.stateDir);
-  const cloud = await LocalCloud.start({ port: options.port, stateDir, bootDelayMs: options.bootDelay });
+  // Real Slack when a token is given; the console otherwise.
+  const token = process.env.KISMO_SLACK_TOKEN;
+  const cloud = await LocalCloud.start({
+    port: options.port,
+    stateDir,
+    bootDelayMs: options.bootDelay,
+    ...(token ? { chat: slackChat(createSlackClient(token)) } : {}),
+  });
   writeProfile('local', {
     kind: 'local',
     endpoint: cloud.endpoint,

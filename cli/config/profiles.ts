@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { instanceTypeSchema } from '../../contracts/kit/correlation';
 import { CliError } from '../errors';
 
 const profileSchema = z.object({
@@ -16,6 +17,8 @@ const profileSchema = z.object({
   /** Where the local cloud keeps its state (instances' sandboxes live there). */
   stateDir: z.string().optional(),
   stackName: z.string().optional(),
+  /** The instance types this deployment allows (from the stack's configuration); the services' defaults when absent. */
+  allowedInstanceTypes: z.array(instanceTypeSchema).min(1).optional(),
 });
 
 const configFileSchema = z.object({

@@ -33,6 +33,8 @@ export const kismoConfigSchema = z.object({
   /** Tried in order when one has no capacity. */
   subnets: z.array(z.string()).default([]),
   bootDeadlineMinutes: z.number().positive().default(30),
+  /** Size of each instance's gp3 root volume (the stack's `rootVolumeGiB`): what a stopped instance still costs. */
+  rootVolumeGiB: z.number().int().min(8).max(16384).default(200),
   calendar: calendarSchema.default(calendarSchema.parse({})),
   idle: z
     .object({

@@ -74,7 +74,11 @@ export async function noticeOf(
       return owners(event.detail.instanceId, workFinishedMessage(event.detail, people));
     case 'Instance Idle v1': {
       const i = event.detail;
-      const settings = { windowMinutes: config.idle.windowMinutes, dayEnds: config.calendar.end };
+      const settings = {
+        windowMinutes: config.idle.windowMinutes,
+        dayEnds: config.calendar.end,
+        dayStarts: config.calendar.start,
+      };
       return owners(
         `${i.instanceId}/${hour}/${i.action}-${i.strike}`,
         idleMessage({ ...i, sessionId }, people, settings),

@@ -97,6 +97,18 @@ export function changeOf(event: JournalEvent): JournalChange {
         facts: { idleStrikes: strike },
       };
     }
+    case 'Idle Strikes Cleared v1':
+      return {
+        ...base,
+        entry: entry(`idle strikes cleared (${event.detail.reason.replace('-', ' ')})`),
+        facts: { idleStrikes: 0 },
+      };
+    case 'Instance Kept Alive v1':
+      return {
+        ...base,
+        entry: entry(`kept alive until ${event.detail.until}`),
+        facts: { keepAliveUntil: event.detail.until },
+      };
     case 'Instance Stopped v1':
       return {
         ...base,

@@ -24,6 +24,8 @@ describe('the catalog', () => {
       'Instance Boot Failed',
       'Work Finished',
       'Instance Idle',
+      'Idle Strikes Cleared',
+      'Instance Kept Alive',
       'Instance Stopped',
       'Instance Restarted',
       'Instance Terminated',

@@ -23,7 +23,7 @@ export interface TestCloud {
   stop(options?: { keepState?: boolean }): Promise<void>;
 }
 
-/** A local cloud on a free port, a frozen clock and a temp state dir, for one test file. */
+/** A local cloud on a free port, a frozen clock, a temp state dir and inert instances, for one test file. */
 export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): Promise<TestCloud> {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'kismo-cloud-'));
   const chat = new RecordingChat();
@@ -35,6 +35,8 @@ export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): 
     realtimeSchedules: false,
     chat,
     visibilityTimeoutSeconds: 1,
+    // Instances only boot for real (the simulated bootstrap) in tests that ask for it.
+    onBoot: async () => {},
     ...options,
   });
   return {

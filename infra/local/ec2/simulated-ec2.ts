@@ -147,6 +147,10 @@ export class SimulatedEc2 implements Compute {
     previousState: InstanceState | undefined,
   ): Promise<void> {
     record.state = state;
+    // As EC2's LaunchTime: a stopped instance started again counts from its new start.
+    if (state === 'pending' && previousState === 'stopped') {
+      record.launchedAt = this.#options.clock.now().toISOString();
+    }
     appendToConsole(record, `[${this.#options.clock.now().toISOString()}] kismo-sim: state ${state}`);
     this.#save();
     this.#scheduleNext(record);

@@ -16,6 +16,8 @@ export interface ActivityWindow {
   readonly start: Date;
   readonly end: Date;
   readonly periodSeconds: number;
+  /** @default every signal */
+  readonly signals?: readonly ActivitySignal[];
 }
 
 /** An in-process CloudWatch for the activity signals, with GetMetricData's `Maximum` statistic. */
@@ -45,7 +47,7 @@ export class LocalMetrics implements Metrics {
     if (!(window.periodSeconds > 0))
       throw new Error(`periodSeconds must be positive, not ${window.periodSeconds}`);
     return instanceIds.flatMap((instanceId) =>
-      activitySignals.map((signal) => this.#series(instanceId, signal, window)),
+      (window.signals ?? activitySignals).map((signal) => this.#series(instanceId, signal, window)),
     );
   }
 

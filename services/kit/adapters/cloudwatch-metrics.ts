@@ -16,7 +16,10 @@ export interface CloudWatchMetricsOptions {
   readonly namespace?: string;
 }
 
-/** GetMetricData takes at most 500 queries a call; PutMetricData at most 1000 datums. */
+/**
+ * GetMetricData takes at most 500 queries a call and retrieves at most 500 metrics (a SEARCH
+ * expression's matches count too, so it saves no calls); PutMetricData takes at most 1000 datums.
+ */
 const MAX_QUERIES_PER_CALL = 500;
 const MAX_DATUMS_PER_CALL = 1000;
 /** Enough to read thousands of instances in one Lambda run, well under the 50 TPS quota. */
@@ -41,9 +44,12 @@ interface Points {
 }
 
 // Query ids must start with a lowercase letter; the index keeps them unique across batches.
-const wantedOf = (instanceIds: readonly string[]): Wanted[] =>
+const wantedOf = (
+  instanceIds: readonly string[],
+  signals: readonly ActivitySignal[] = activitySignals,
+): Wanted[] =>
   instanceIds.flatMap((instanceId, i) =>
-    activitySignals.map((signal, j) => ({ id: `m${i * activitySignals.length + j}`, instanceId, signal })),
+    signals.map((signal, j) => ({ id: `m${i * signals.length + j}`, instanceId, signal })),
   );
 
 /** Pages can split one series anywhere, so sort once everything is in. */
@@ -107,7 +113,7 @@ export function cloudWatchMetrics(client: CloudWatchClient, options: CloudWatchM
 
   return {
     async activity(instanceIds, window): Promise<SignalSeries[]> {
-      const wanted = wantedOf(instanceIds);
+      const wanted = wantedOf(instanceIds, window.signals);
       const points = new Map<string, Points>(wanted.map((w) => [w.id, { timestamps: [], values: [] }]));
       await Promise.all(
         chunk(wanted, MAX_QUERIES_PER_CALL).map((batch) => limit(() => fetchBatch(batch, window, points))),

@@ -30,10 +30,13 @@ export interface MetricDatum {
 
 /** CloudWatch, as the services see it. */
 export interface Metrics {
-  /** Every signal of every instance, each as the maximum per `periodSeconds`. */
+  /**
+   * Every signal of every instance (or only `window.signals`, in that order), each as the maximum
+   * per `periodSeconds`.
+   */
   activity(
     instanceIds: readonly string[],
-    window: { start: Date; end: Date; periodSeconds: number },
+    window: { start: Date; end: Date; periodSeconds: number; signals?: readonly ActivitySignal[] },
   ): Promise<SignalSeries[]>;
   put(data: readonly MetricDatum[]): Promise<void>;
 }

@@ -19,6 +19,8 @@ export interface IdleSettings {
   readonly windowMinutes: number;
   /** When business hours end (`19:00`): the natural time to keep an instance until. */
   readonly dayEnds: string;
+  /** When business hours begin (`09:00`): what to keep an instance until overnight. */
+  readonly dayStarts: string;
 }
 
 export function idleMessage(
@@ -32,7 +34,7 @@ export function idleMessage(
     const line = `${people.ping} your instance has been idle for ${settings.windowMinutes} minutes (${readings}). Stop it with \`kismo stop ${handle(d)}\`, or keep it with \`kismo keep ${handle(d)} --until ${settings.dayEnds}\`.`;
     return { text: line, blocks: [header('💤 Idle'), section(line), ids(d)] };
   }
-  const line = `${people.name}'s instance is idle outside business hours (${readings}), strike ${d.strike}: it stops at the next idle reading unless it is used or kept (\`kismo keep ${handle(d)}\`).`;
+  const line = `${people.name}'s instance is idle outside business hours (${readings}), strike ${d.strike}: it stops at the next idle reading unless it is used or kept (\`kismo keep ${handle(d)} --until ${settings.dayStarts}\`).`;
   return { text: line, blocks: [header('💤 Idle — will stop'), section(line), ids(d)] };
 }
 

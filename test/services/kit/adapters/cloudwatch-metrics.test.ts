@@ -131,6 +131,30 @@ describe('cloudWatchMetrics', () => {
     expect([last?.instanceId, last?.signal, last?.values]).toEqual(['i-9999', 'sessions', [39_999]]);
   });
 
+  it('reads only the signals asked for: one signal of 10,000 instances is 20 calls', async () => {
+    // Prepare
+    cloudWatch.on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => ({
+      MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({
+        Id: q.Id,
+        Timestamps: [],
+        Values: [],
+      })),
+    }));
+
+    // Act
+    const series = await metrics.activity(ids(10_000), { ...window, signals: ['memory'] });
+
+    // Assess
+    const batches = cloudWatch
+      .commandCalls(GetMetricDataCommand)
+      .map((c) => c.args[0].input.MetricDataQueries ?? []);
+    expect(batches).toHaveLength(20);
+    const names = new Set(batches.flat().map((q) => q.MetricStat?.Metric?.MetricName));
+    expect([...names]).toEqual(['MemoryUtilization']);
+    expect(series).toHaveLength(10_000);
+    expect(series.every((s) => s.signal === 'memory')).toBe(true);
+  });
+
   it('puts datums with their units, in calls of at most 1000', async () => {
     // Prepare
     cloudWatch.on(PutMetricDataCommand).resolves({});

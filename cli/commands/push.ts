@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { datasetNameSchema, sessionManifestSchema, type thenActions } from '../../contracts/manifest';
+import { formatHourly, hourlyPrice } from '../../contracts/prices';
+import { assertReachable, commandContext } from '../context';
+import { CliError } from '../errors';
+import type { GlobalOptions } from '../program';
+import { resolveInstanceType } from '../push/instance-type';
+import { interruptible } from '../push/interrupt';
+import { type PushIo, processIo } from '../push/io';
+import { type PushResult, printResult } from '../push/result';
+import { waitForSession } from '../push/wait';
+import { newSessionId } from '../session/session-id';
+import { writeManifest } from '../session/write-manifest';
+import { datasetDigest } from '../sync/digest';
+import { indexPath } from '../sync/index-location';
+import { LocalIndex } from '../sync/local-index';
+import { createProgress } from '../sync/progress';
+import { scanFolder } from '../sync/scan';
+import { syncFolder } from '../sync/sync';
+import { formatBytes } from '../sync/units';
+import { confirm } from '../terminal/prompt';
+
+export interface PushOptions {
+  readonly type?: string;
+  readonly name?: string;
+  readonly run?: string;
+  readonly outputs?: string;
+  readonly then?: (typeof thenActions)[number];
+  readonly concurrency: number;
+  /** `undefined`: wait on a terminal only. */
+  readonly wait?: boolean;
+  readonly yes: boolean;
+}
+
+/**
+ * `kismo push DIR -t TYPE`: syncs the folder to `users/<owner>/datasets/<name>/`, then writes the
+ * session manifest — last, and only once every file is confirmed in the bucket.
+ */
+export async function push(
+  folder: string,
+  options: PushOptions,
+  globals: GlobalOptions,
+  io: PushIo = processIo(),
+): Promise<PushResult> {
+  const started = performance.now();
+  const name = datasetName(folder, options.name);
+  const sessionOptions = parseSessionOptions(options);
+  const context = commandContext(globals, io.env);
+  try {
+    const scan = scanFolder(folder, io.scan);
+    // Questions go to stderr, so even `--json` on a terminal asks before it spends money.
+    const interactive = Boolean(io.stdin.isTTY) && !options.yes;
+    const instanceType = await resolveInstanceType(options.type, context.profile, interactive, io);
+    await assertReachable(context);
+    const owner = await context.owner();
+    const prefix = `users/${owner}/datasets/${name}/`;
+    const price = hourlyPrice(instanceType);
+    io.stderr.write(
+      price === undefined
+        ? `kismo push: the price of ${instanceType} is unknown (not in kismo's price table)\n`
+        : `kismo push: ${instanceType} costs ${formatHourly(instanceType)} on demand (us-east-1)\n`,
+    );
+    if (interactive) {
+      const question = `Push ${scan.files.length} files (${formatBytes(scan.bytes)}) to ${prefix} and launch ${instanceType}?`;
+      if (!(await confirm({ input: io.stdin, output: io.stderr }, question))) {
+        throw new CliError('NOT_CONFIRMED', 'nothing was sent or launched: run the push again and answer y');
+      }
+    }
+
+    const identity = {
+      root: scan.root,
+      endpoint: context.profile.endpoint ?? 'aws',
+      bucket: context.profile.bucket,
+      prefix,
+    };
+    const mode = globals.json ? 'json' : io.stderr.isTTY && !io.env.CI ? 'bar' : 'lines';
+    const { synced, key, sessionId } = await interruptible(io, async (signal) => {
+      const synced = await syncFolder({
+        s3: context.s3,
+        bucket: context.profile.bucket,
+        prefix,
+        scan,
+        index: LocalIndex.open(indexPath(identity, io.env), identity),
+        concurrency: options.concurrency,
+        signal,
+        progress: createProgress(mode, io),
+      });
+      signal.throwIfAborted();
+      const sessionId = newSessionId();
+      const key = await writeManifest(context.s3, context.profile.bucket, {
+        schemaVersion: 1,
+        owner,
+        sessionId,
+        createdAt: new Date().toISOString(),
+        instanceType,
+        dataset: {
+          name,
+          prefix,
+          files: synced.entries.length,
+          bytes: synced.bytes,
+          digest: datasetDigest(synced.entries),
+        },
+        options: sessionOptions,
+      });
+      return { synced, key, sessionId };
+    });
+
+    const result: PushResult = {
+      sessionId,
+      owner,
+      instanceType,
+      hourlyPrice: price ?? null,
+      manifest: key,
+      dataset: { name, prefix, files: synced.entries.length, bytes: synced.bytes },
+      uploaded: synced.uploaded,
+      skipped: synced.skipped,
+      deleted: synced.deleted,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    };
+    // People see that the push is done at once; scripts get the result as the last line, after the wait.
+    if (!globals.json) printResult(result, false, io);
+    const wait = options.wait ?? Boolean(io.stdout.isTTY);
+    const session = wait ? await waitForSession(context, result, globals.json, io) : undefined;
+    if (globals.json) printResult(session ? { ...result, session } : result, true, io);
+    else if (session?.connect) io.stdout.write(`connect: ${session.connect}\n`);
+    return session ? { ...result, session } : result;
+  } finally {
+    context.close();
+  }
+}
+
+function datasetName(folder: string, requested: string | undefined): string {
+  const name = requested ?? path.basename(path.resolve(folder));
+  const parsed = datasetNameSchema.safeParse(name);
+  if (!parsed.success) {
+    throw new CliError(
+      'BAD_DATASET_NAME',
+      `"${name}" cannot name a dataset (${parsed.error.issues[0]?.message}): pass --name NAME`,
+    );
+  }
+  return parsed.data;
+}
+
+function parseSessionOptions(options: PushOptions) {
+  const parsed = sessionManifestSchema.shape.options.safeParse({
+    run: options.run,
+    outputs: options.outputs,
+    afterRun: options.then,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError('BAD_OPTION', `--${String(issue?.path[0] ?? 'option')}: ${issue?.message}`);
+  }
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+}

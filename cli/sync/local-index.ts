@@ -1,0 +1,222 @@
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { CliError } from '../errors';
+import type { IndexIdentity } from './index-location';
+import type { FileFingerprint } from './local-file';
+
+/** A file whose object is confirmed in the bucket with this content, as S3 answered (`etag`). */
+export interface IndexEntry extends FileFingerprint {
+  readonly etag: string;
+}
+
+/** A multipart upload under way: the parts S3 confirmed, so a rerun sends only the others. */
+export interface PendingUpload extends FileFingerprint {
+  readonly uploadId: string;
+  readonly partSize: number;
+  readonly parts: Record<string, string>;
+}
+
+type JournalLine =
+  | { op: 'put'; path: string; entry: IndexEntry }
+  | { op: 'forget'; path: string }
+  | { op: 'mpu'; path: string; upload: PendingUpload }
+  | { op: 'part'; path: string; uploadId: string; part: number; etag: string };
+
+interface Snapshot {
+  version: 1;
+  identity: IndexIdentity;
+  files: Record<string, IndexEntry>;
+  multipart: Record<string, PendingUpload>;
+}
+
+const FLUSH_MS = 100;
+
+/**
+ * What this machine knows it has sent: a JSON snapshot, plus an append-only journal of each
+ * confirmation since. Every confirmed upload lands in the journal within {@link FLUSH_MS}, so a
+ * push killed at any moment loses at most that much knowledge — and the plan's remote check turns
+ * even that into a HEAD, not a re-send. A finished sync folds the journal into the snapshot.
+ */
+export class LocalIndex {
+  private readonly files: Map<string, IndexEntry>;
+  private readonly multipart: Map<string, PendingUpload>;
+  private pending: string[] = [];
+  /** Whether anything differs from the snapshot on disk (a replayed journal counts). */
+  private changed = false;
+  private readonly timer: NodeJS.Timeout;
+
+  private constructor(
+    readonly file: string,
+    private readonly identity: IndexIdentity,
+    snapshot: Snapshot | undefined,
+  ) {
+    this.files = new Map(Object.entries(snapshot?.files ?? {}));
+    this.multipart = new Map(Object.entries(snapshot?.multipart ?? {}));
+    // A failed write here surfaces at `save`, which the push needs before its manifest.
+    this.timer = setInterval(() => this.tryFlush(), FLUSH_MS).unref();
+  }
+
+  /**
+   * Loads the snapshot and replays the journal; a damaged record is dropped, never fatal. A folder
+   * it cannot write is fatal, before anything is sent: a push must be able to record its progress.
+   */
+  static open(file: string, identity: IndexIdentity): LocalIndex {
+    const folder = path.dirname(file);
+    try {
+      mkdirSync(folder, { recursive: true });
+      accessSync(folder, constants.W_OK);
+    } catch (error) {
+      throw new CliError(
+        'STATE_UNWRITABLE',
+        `cannot write kismo's index in ${folder} (${(error as NodeJS.ErrnoException).code}): fix its permissions or set XDG_STATE_HOME`,
+      );
+    }
+    const index = new LocalIndex(file, identity, readSnapshot(file));
+    for (const line of readLines(journalOf(file))) {
+      index.apply(line);
+      index.changed = true;
+    }
+    return index;
+  }
+
+  get(filePath: string): IndexEntry | undefined {
+    return this.files.get(filePath);
+  }
+
+  paths(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  pendingUpload(filePath: string): PendingUpload | undefined {
+    return this.multipart.get(filePath);
+  }
+
+  confirm(filePath: string, entry: IndexEntry): void {
+    this.record({ op: 'put', path: filePath, entry });
+  }
+
+  forget(filePath: string): void {
+    this.record({ op: 'forget', path: filePath });
+  }
+
+  startUpload(filePath: string, upload: PendingUpload): void {
+    this.record({ op: 'mpu', path: filePath, upload });
+  }
+
+  confirmPart(filePath: string, uploadId: string, part: number, etag: string): void {
+    this.record({ op: 'part', path: filePath, uploadId, part, etag });
+  }
+
+  /** Writes the journal lines gathered since the last flush (one write call). */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    appendFileSync(journalOf(this.file), this.pending.join(''));
+    this.pending = [];
+  }
+
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch {
+      // Kept in `pending`: the next flush or `save` tries again, and `save` reports the error.
+    }
+  }
+
+  /** Folds everything into a fresh snapshot (written then renamed, so never half-written) and drops the journal. */
+  save(): void {
+    if (!this.changed) return;
+    const snapshot: Snapshot = {
+      version: 1,
+      identity: this.identity,
+      files: Object.fromEntries(this.files),
+      multipart: Object.fromEntries(this.multipart),
+    };
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temporary, JSON.stringify(snapshot));
+      renameSync(temporary, this.file);
+    } catch (error) {
+      throw new CliError(
+        'STATE_UNWRITABLE',
+        `cannot save kismo's index ${this.file} (${(error as NodeJS.ErrnoException).code}): free some space or set XDG_STATE_HOME, then push again`,
+      );
+    }
+    this.pending = [];
+    this.changed = false;
+    rmSync(journalOf(this.file), { force: true });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.tryFlush();
+  }
+
+  private record(line: JournalLine): void {
+    this.apply(line);
+    this.changed = true;
+    this.pending.push(`${JSON.stringify(line)}\n`);
+  }
+
+  private apply(line: JournalLine): void {
+    switch (line.op) {
+      case 'put':
+        this.files.set(line.path, line.entry);
+        this.multipart.delete(line.path);
+        return;
+      case 'forget':
+        this.files.delete(line.path);
+        this.multipart.delete(line.path);
+        return;
+      case 'mpu':
+        this.multipart.set(line.path, line.upload);
+        return;
+      case 'part': {
+        const upload = this.multipart.get(line.path);
+        if (upload?.uploadId === line.uploadId) upload.parts[String(line.part)] = line.etag;
+        return;
+      }
+    }
+  }
+}
+
+function journalOf(file: string): string {
+  return file.replace(/\.json$/, '.journal');
+}
+
+function readSnapshot(file: string): Snapshot | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Snapshot>;
+    if (parsed.version !== 1 || typeof parsed.files !== 'object' || parsed.files === null) return undefined;
+    return { ...parsed, multipart: parsed.multipart ?? {} } as Snapshot;
+  } catch {
+    return undefined;
+  }
+}
+
+function readLines(file: string): JournalLine[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const lines: JournalLine[] = [];
+  for (const raw of text.split('\n')) {
+    if (!raw) continue;
+    try {
+      lines.push(JSON.parse(raw) as JournalLine);
+    } catch {
+      // The last line of a killed push may be torn; the remote check covers what it said.
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,264 @@
+// `npm run bench:push`: kismo push against `aws s3 sync` on the same local S3 — a first push, then an
+// unchanged re-push. Each tool gets a fresh local cloud per data set; both run as their own process,
+// startup included, and every run starts once the cloud has finished reporting the previous one.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { writeProfile } from '../cli/config/profiles';
+import { MovableClock } from '../infra/local/clock/movable-clock';
+import { LocalCloud } from '../infra/local/cloud';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const KISMO = path.resolve(import.meta.dirname, '../cli/bin/kismo.mjs');
+/** The Debian package's `aws` (2.x): a pyenv or pip `aws` earlier on PATH may be another major version. */
+const AWS = process.env.KISMO_BENCH_AWS ?? (existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws');
+/** Runs per tool and data set (`KISMO_BENCH_RUNS`); the fastest counts, as other work only slows a run. */
+const RUNS = Math.max(1, Number(process.env.KISMO_BENCH_RUNS ?? 1));
+
+interface DataSet {
+  readonly name: string;
+  readonly files: readonly { readonly count: number; readonly size: number }[];
+}
+
+const sets: DataSet[] = [
+  {
+    name: 'mixed',
+    files: [
+      { count: 2000, size: 4 * KiB },
+      { count: 4, size: 64 * MiB },
+    ],
+  },
+  { name: 'tiny', files: [{ count: 20_000, size: KiB }] },
+];
+
+/** How a tool syncs a folder to the cloud: a command line, and the prefix it writes to. */
+type Tool = (cloud: LocalCloud, folder: string, set: DataSet) => { command: string[]; prefix: string };
+
+const kismo: Tool = (_cloud, folder, set) => ({
+  command: [
+    process.execPath,
+    KISMO,
+    'push',
+    folder,
+    '--name',
+    set.name,
+    ...'-t g4dn.xlarge --profile bench --yes --no-wait --json'.split(' '),
+  ],
+  prefix: `users/bench/datasets/${set.name}/`,
+});
+const aws: Tool = (cloud, folder, set) => ({
+  command: [
+    AWS,
+    's3',
+    'sync',
+    folder,
+    `s3://${cloud.bucket}/bench/${set.name}/`,
+    '--endpoint-url',
+    cloud.endpoint,
+    '--only-show-errors',
+  ],
+  prefix: `bench/${set.name}/`,
+});
+
+interface Run {
+  /** Wall-clock seconds of the whole process. */
+  readonly seconds: number;
+  /** Objects written under the data set's prefix (the manifest aside), counted from the bucket afterwards. */
+  readonly puts: number;
+  /** kismo's own `seconds` (its result line): the push without process startup. */
+  readonly inner?: number;
+}
+
+interface Pair {
+  readonly first: Run;
+  readonly again: Run;
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'kismo-bench-'));
+try {
+  console.log(
+    `kismo push vs ${version()} (max_concurrent_requests 16); ${os.cpus().length} cores, load ${load()}; best of ${RUNS}`,
+  );
+  for (const set of sets) {
+    const folder = build(set);
+    const runs: { kismo: Pair[]; aws: Pair[] } = { kismo: [], aws: [] };
+    for (let i = 0; i < RUNS; i++) {
+      runs.kismo.push(await measure(set, kismo, folder));
+      runs.aws.push(await measure(set, aws, folder));
+    }
+    console.log(report(set, best(runs.kismo), best(runs.aws)));
+  }
+  console.log(`load at the end ${load()}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function best(pairs: Pair[]): Pair {
+  const fastest = (runs: Run[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  return { first: fastest(pairs.map((p) => p.first)), again: fastest(pairs.map((p) => p.again)) };
+}
+
+function report(set: DataSet, k: Pair, a: Pair): string {
+  const size = (bytes: number) => (bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`);
+  const time = (r: Run) =>
+    `${r.seconds.toFixed(2)}s${r.inner === undefined ? '' : ` (push itself ${r.inner.toFixed(2)}s)`}`;
+  const ratio = (x: Run, y: Run) => `${(x.seconds / y.seconds).toFixed(1)}×`;
+  return [
+    `${set.name}: ${set.files.map((f) => `${f.count} × ${size(f.size)}`).join(' + ')}`,
+    `  first push  kismo ${time(k.first)} · aws ${time(a.first)} · kismo ${ratio(a.first, k.first)} faster (target ≥ 1.5×) · PUTs ${k.first.puts} / ${a.first.puts}`,
+    `  re-push     kismo ${time(k.again)} · aws ${time(a.again)} · kismo ${ratio(a.again, k.again)} faster (target ≥ 10×) · PUTs ${k.again.puts} (+1 manifest) / ${a.again.puts}`,
+  ].join('\n');
+}
+
+/** The data set's files, random content, 500 to a folder; read once so every run starts with a warm cache. */
+function build(set: DataSet): string {
+  const folder = path.join(work, 'data', set.name);
+  let n = 0;
+  for (const { count, size } of set.files) {
+    const buffer = Buffer.allocUnsafe(size);
+    for (let i = 0; i < count; i++, n++) {
+      const dir = path.join(folder, `part-${String(Math.floor(n / 500)).padStart(3, '0')}`);
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `file-${String(n).padStart(5, '0')}.bin`);
+      writeFileSync(file, randomFillSync(buffer));
+      readFileSync(file);
+    }
+  }
+  return folder;
+}
+
+/** A fresh cloud, then the tool's first push and re-push, counting the `Object Created` events of each. */
+async function measure(set: DataSet, tool: Tool, folder: string): Promise<Pair> {
+  const home = mkdtempSync(path.join(work, `${set.name}-`));
+  const cloud = await LocalCloud.start({
+    port: 0,
+    stateDir: path.join(home, 'cloud'),
+    services: [],
+    clock: new MovableClock({ frozen: true }),
+    realtimeSchedules: false,
+  });
+  try {
+    const env = environment(home, cloud);
+    let lastEvent = Date.now();
+    cloud.tap(() => {
+      lastEvent = Date.now();
+    });
+    // The local cloud reports writes after answering them: let it catch up, so each run starts on an idle server.
+    const quiet = async () => {
+      while (Date.now() - lastEvent < 1000) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    const once = async (): Promise<Run> => {
+      await quiet();
+      const { command, prefix } = tool(cloud, folder, set);
+      const since = new Date();
+      const { seconds, stdout } = await run(command, env);
+      await quiet();
+      const result = stdout.trim().split('\n').at(-1) ?? '';
+      const inner = result.startsWith('{') ? (JSON.parse(result) as { seconds?: number }).seconds : undefined;
+      return { seconds, puts: await writtenSince(cloud, prefix, since), inner };
+    };
+    return { first: await once(), again: await once() };
+  } finally {
+    await cloud.stop();
+  }
+}
+
+/**
+ * Objects under the prefix written since a time. Counted from the bucket, not from events: under a
+ * heavy load the local cloud's event reports lag (and can be lost), the objects' times cannot.
+ */
+async function writtenSince(cloud: LocalCloud, prefix: string, since: Date): Promise<number> {
+  const s3 = cloud.s3();
+  let count = 0;
+  let token: string | undefined;
+  try {
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      count += (page.Contents ?? []).filter(
+        (o) => (o.LastModified?.getTime() ?? 0) >= since.getTime(),
+      ).length;
+      token = page.NextContinuationToken;
+    } while (token);
+  } finally {
+    s3.destroy();
+  }
+  return count;
+}
+
+/** The `bench` profile for kismo, and an AWS CLI config with 16 concurrent requests, both private to this run. */
+function environment(home: string, cloud: LocalCloud): NodeJS.ProcessEnv {
+  const config = path.join(home, 'config');
+  writeProfile(
+    'bench',
+    {
+      kind: 'local',
+      endpoint: cloud.endpoint,
+      region: cloud.region,
+      bucket: cloud.bucket,
+      credentials: { ...cloud.credentials },
+    },
+    path.join(config, 'kismo', 'config.json'),
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: config,
+    XDG_STATE_HOME: path.join(home, 'state'),
+    KISMO_OWNER: 'bench',
+    CI: '1',
+    AWS_CONFIG_FILE: path.join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
+    AWS_ACCESS_KEY_ID: cloud.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: cloud.credentials.secretAccessKey,
+    AWS_DEFAULT_REGION: cloud.region,
+  };
+  const configure = spawnSync(AWS, ['configure', 'set', 'default.s3.max_concurrent_requests', '16'], { env });
+  if (configure.status !== 0) throw new Error(`aws configure failed: ${configure.stderr}`);
+  return env;
+}
+
+/** Runs a command line to its end; resolves to its wall-clock seconds and stdout, or rejects with its stderr. */
+function run(
+  [command = '', ...args]: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ seconds: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve({ seconds: (performance.now() - started) / 1000, stdout });
+      else
+        reject(
+          new Error(`${path.basename(command)} ${args.slice(0, 3).join(' ')} exited ${code}:\n${stderr}`),
+        );
+    });
+  });
+}
+
+function version(): string {
+  const answer = spawnSync(AWS, ['--version'], { encoding: 'utf8' });
+  if (answer.status !== 0)
+    throw new Error(`${AWS} does not run: apt-get install -y awscli (or set KISMO_BENCH_AWS)`);
+  return answer.stdout.trim().split(' ')[0] ?? AWS;
+}
+
+function load(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}

@@ -1,0 +1,181 @@
+// npm run bench:sweep — one idle-monitor sweep over 10,000 running instances, through the real
+// CloudWatch adapter against a stand-in that answers each GetMetricData in 50 ms (as CloudWatch
+// would: at most 500 metrics a call). Prints the GetMetricData calls and the sweep time per fleet;
+// targets: at most 60 calls and under 10 s.
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  type GetMetricDataCommandInput,
+} from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SCHEDULER_SOURCE } from '../contracts/aws/scheduled-event';
+import service from '../services/idle-monitor/service';
+import { cloudWatchMetrics } from '../services/kit/adapters/cloudwatch-metrics';
+import { parseConfig } from '../services/kit/config';
+import { deliver } from '../services/kit/deliver';
+import { logger } from '../services/kit/logger';
+import { type Compute, type Instance, metricNames, type Ports, TAGS } from '../services/kit/ports';
+import { MemoryObjects } from '../test/support/memory-ports';
+
+const INSTANCES = Number(process.env.INSTANCES ?? 10_000);
+const LATENCY_MS = Number(process.env.LATENCY_MS ?? 50);
+const MAX_CALLS = 60;
+const MAX_SECONDS = 10;
+// Monday 30 November 2026: 11:00 and 20:00 in Tokyo.
+const IN_HOURS = '2026-11-30T02:00:00.000Z';
+const AT_NIGHT = '2026-11-30T11:00:00.000Z';
+
+interface Fleet {
+  readonly name: string;
+  readonly tick: string;
+  /** Whether instance `i` is in use (its memory at 40 %) or idle (every signal near 0). */
+  readonly busy: (i: number) => boolean;
+  /** Whether this fleet must meet the targets (the all-idle row is there to show the floor). */
+  readonly judged: boolean;
+}
+
+// The judged fleet is a working day's: half the running machines in use. The others show the
+// curve: calls = N/500 for the memory screen, plus 3 × (idle instances)/500 for the rest.
+const fleets: Fleet[] = [
+  { name: 'half in use, business hours', tick: IN_HOURS, busy: (i) => i % 2 === 0, judged: true },
+  { name: 'half in use, at night', tick: AT_NIGHT, busy: (i) => i % 2 === 0, judged: true },
+  { name: 'all in use', tick: IN_HOURS, busy: () => true, judged: false },
+  { name: 'a third in use, at night', tick: AT_NIGHT, busy: (i) => i % 3 === 0, judged: false },
+  { name: 'all idle (worst case)', tick: AT_NIGHT, busy: () => false, judged: false },
+];
+
+const idOf = (i: number) => `i-0${i.toString(16).padStart(16, '0')}`;
+const indexOf = (id: string) => Number.parseInt(id.slice(3), 16);
+
+/** 10,000 running kismo instances, launched two hours before the tick. */
+function fleetCompute(tick: string): Compute & { stopped: number } {
+  const launchedAt = new Date(Date.parse(tick) - 2 * 3600_000).toISOString();
+  const instances: Instance[] = Array.from({ length: INSTANCES }, (_, i) => ({
+    instanceId: idOf(i),
+    instanceType: 'g4dn.xlarge',
+    state: 'running',
+    availabilityZone: 'us-east-1a',
+    launchedAt,
+    tags: {
+      [TAGS.managed]: 'true',
+      [TAGS.owner]: `user${i % 200}`,
+      [TAGS.session]: `20261130-000000-${String(i).padStart(6, '0')}`,
+    },
+  }));
+  const compute = {
+    stopped: 0,
+    async *describe() {
+      yield* instances;
+    },
+    stop: async (ids: readonly string[]) => {
+      compute.stopped += ids.length;
+    },
+    tag: async () => {},
+    start: async () => {},
+    terminate: async () => {},
+    launch: async () => {
+      throw new Error('no launches in a sweep');
+    },
+    consoleOutput: async () => '',
+  };
+  return compute;
+}
+
+/** CloudWatch's answer for a batch: 12 five-minute maxima per query, after LATENCY_MS. */
+function standIn(fleet: Fleet, stats: { calls: number; metrics: number }) {
+  return async (input: GetMetricDataCommandInput) => {
+    const queries = input.MetricDataQueries ?? [];
+    if (queries.length > 500)
+      throw new Error(`GetMetricData takes at most 500 metrics, got ${queries.length}`);
+    stats.calls += 1;
+    stats.metrics += queries.length;
+    await new Promise((resolve) => setTimeout(resolve, LATENCY_MS));
+    const start = input.StartTime instanceof Date ? input.StartTime.getTime() : Number(input.StartTime);
+    return {
+      MetricDataResults: queries.map((q) => {
+        const metric = q.MetricStat?.Metric;
+        const busy = fleet.busy(indexOf(metric?.Dimensions?.[0]?.Value ?? ''));
+        const name = metric?.MetricName;
+        const value = busy && name === metricNames.memory ? 40 : name === metricNames.sessions ? 0 : 2;
+        return {
+          Id: q.Id,
+          Timestamps: Array.from({ length: 12 }, (_, k) => new Date(start + k * 300_000)),
+          Values: Array.from({ length: 12 }, () => value),
+        };
+      }),
+    };
+  };
+}
+
+const cloudWatch = mockClient(CloudWatchClient);
+const config = parseConfig({ bucket: 'kismo-bench' });
+const rows: string[][] = [['fleet', 'GetMetricData calls', 'metrics read', 'sweep', 'events', 'targets']];
+let missed = false;
+
+for (const fleet of fleets) {
+  const stats = { calls: 0, metrics: 0 };
+  cloudWatch.reset();
+  cloudWatch.on(GetMetricDataCommand).callsFake(standIn(fleet, stats));
+  let events = 0;
+  const ports: Ports = {
+    objects: new MemoryObjects(),
+    compute: fleetCompute(fleet.tick),
+    metrics: cloudWatchMetrics(new CloudWatchClient({ region: 'us-east-1' })),
+    bus: {
+      putEvents: async (entries) => {
+        events += entries.length;
+        return entries.map((_, i) => ({ EventId: `e${events + i}` }));
+      },
+    },
+    chat: { post: async () => ({ ts: '0' }) },
+    clock: { now: () => new Date(fleet.tick) },
+  };
+  const tick = {
+    version: '0',
+    id: `bench-${fleet.name}`,
+    'detail-type': 'Scheduled Event',
+    source: SCHEDULER_SOURCE,
+    account: '000000000000',
+    time: fleet.tick,
+    region: 'us-east-1',
+    resources: [],
+    detail: { service: 'idle-monitor', scheduledTime: fleet.tick },
+  };
+  const started = performance.now();
+  await deliver(service, tick, { ports, config, logger });
+  const seconds = (performance.now() - started) / 1000;
+  const met = stats.calls <= MAX_CALLS && seconds < MAX_SECONDS;
+  if (fleet.judged && !met) missed = true;
+  rows.push([
+    fleet.name,
+    String(stats.calls),
+    stats.metrics.toLocaleString('en-US'),
+    `${seconds.toFixed(2)} s`,
+    events.toLocaleString('en-US'),
+    met ? 'met' : fleet.judged ? 'MISSED' : 'over (see below)',
+  ]);
+}
+
+// The most idle instances the call budget allows: the memory screen for all, three signals for each idle one.
+const screenCalls = Math.ceil(INSTANCES / 500);
+const maxIdle = Math.min(INSTANCES, 500 * Math.floor((MAX_CALLS - screenCalls) / 3));
+const breakEven = Math.ceil((100 * (INSTANCES - maxIdle)) / INSTANCES);
+const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+process.stdout.write(
+  `bench:sweep — ${INSTANCES.toLocaleString('en-US')} running instances, GetMetricData answering in ${LATENCY_MS} ms, ` +
+    `targets ≤ ${MAX_CALLS} calls and < ${MAX_SECONDS} s\n\n`,
+);
+for (const row of rows)
+  process.stdout.write(
+    `${row
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()}\n`,
+  );
+process.stdout.write(
+  `\nGetMetricData retrieves at most 500 metrics a call (SEARCH matches included), so four signals of\n` +
+    `${INSTANCES.toLocaleString('en-US')} idle instances cannot take fewer than ${Math.ceil((4 * INSTANCES) / 500)} calls. The sweep reads memory for every\n` +
+    'instance, then each further signal only for those still idle: an instance in use costs one metric,\n' +
+    `an idle one four. ${MAX_CALLS} calls hold while at least ${breakEven}% of the running instances are in use.\n`,
+);
+process.exitCode = missed ? 1 : 0;

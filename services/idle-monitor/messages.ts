@@ -1,0 +1,45 @@
+import { monthlyVolumePrice } from '../../contracts/prices';
+import type { KismoConfig } from '../kit/config';
+import type { ChatMessage } from '../kit/ports';
+
+/** Who an instance is, as the messages name it. */
+export interface Subject {
+  readonly instanceId: string;
+  readonly owner: string;
+  readonly sessionId?: string;
+  readonly instanceType: string;
+}
+
+// Text from tags goes into mrkdwn: `<`, `>` and `&` would otherwise become links or mentions.
+const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A mention (`<@U…>`) when the owner's Slack id is configured, else the name in bold. */
+const mention = (owner: string, config: KismoConfig): string => {
+  const slackId = config.slack.users[owner];
+  return slackId ? `<@${slackId}>` : `*${esc(owner)}*`;
+};
+
+const handle = (s: Subject): string => s.sessionId ?? s.instanceId;
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+/** For the operators: an instance's activity data does not cover the window, so it is left alone. */
+export function missingDataMessage(s: Subject, signals: readonly string[], config: KismoConfig): ChatMessage {
+  const text =
+    `📉 No complete activity data from \`${s.instanceId}\` (${esc(s.instanceType)}, owner ${esc(s.owner)}` +
+    `${s.sessionId ? `, session \`${s.sessionId}\`` : ''}) for ${signals.join(', ')} over the last ` +
+    `${config.idle.windowMinutes} minutes. kismo leaves it alone and will not stop it until data is back: ` +
+    'check the activity reporter on the instance. This is reported once until data covers a window again.';
+  return { channel: config.slack.operatorsChannel, text, blocks: [section(text)] };
+}
+
+/** For the owner: a stopped instance they may have forgotten, and what its volume still costs. */
+export function forgottenMessage(s: Subject, stoppedDays: number, config: KismoConfig): ChatMessage {
+  const monthly = monthlyVolumePrice(config.rootVolumeGiB);
+  const text =
+    `${mention(s.owner, config)} your ${esc(s.instanceType)} \`${s.instanceId}\` has been stopped for ` +
+    `${Math.floor(stoppedDays)} days. Its ${config.rootVolumeGiB} GiB volume still costs about ` +
+    `$${monthly.toFixed(2)} a month. \`kismo down ${handle(s)}\` deletes it (your dataset and outputs stay ` +
+    `in S3); \`kismo start ${handle(s)}\` brings it back. kismo never deletes it on its own.`;
+  return { channel: config.slack.channel, text, blocks: [section(text)] };
+}

@@ -1,0 +1,83 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indexPath } from '../../../cli/sync/index-location';
+import { LocalIndex } from '../../../cli/sync/local-index';
+
+const identity = {
+  root: '/data',
+  endpoint: 'http://127.0.0.1:4566',
+  bucket: 'kismo-local',
+  prefix: 'users/ada/datasets/data/',
+};
+const entry = (etag: string) => ({ size: 1, mtimeMs: 1, sha256: 'a'.repeat(64), etag });
+
+describe('the local index', () => {
+  let home: string;
+  let file: string;
+
+  beforeEach(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-index-'));
+    file = indexPath(identity, { XDG_STATE_HOME: home });
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it('lives under $XDG_STATE_HOME/kismo/index, one file per folder, endpoint, bucket and prefix', () => {
+    // Act
+    const other = indexPath({ ...identity, endpoint: 'aws' }, { XDG_STATE_HOME: home });
+
+    // Assess
+    expect(path.dirname(file)).toBe(path.join(home, 'kismo', 'index'));
+    expect(other).not.toBe(file);
+  });
+
+  it('keeps what a killed run confirmed: the journal is replayed, a torn last line ignored', () => {
+    // Prepare: a run confirms two files, its journal is flushed, and it dies mid-write
+    const run = LocalIndex.open(file, identity);
+    run.confirm('a.bin', entry('e1'));
+    run.confirm('b.bin', entry('e2'));
+    run.forget('b.bin');
+    run.confirm('c.bin', entry('e3'));
+    run.close();
+    appendFileSync(file.replace(/\.json$/, '.journal'), '{"op":"put","path":"d.b');
+
+    // Act
+    const next = LocalIndex.open(file, identity);
+
+    // Assess
+    expect([...next.paths()].sort()).toEqual(['a.bin', 'c.bin']);
+    expect(next.get('c.bin')?.etag).toBe('e3');
+    next.close();
+  });
+
+  it('folds the journal into one snapshot when saved', () => {
+    // Prepare
+    const run = LocalIndex.open(file, identity);
+    run.confirm('a.bin', entry('e1'));
+
+    // Act
+    run.save();
+    run.close();
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+
+    // Assess
+    expect(snapshot).toMatchObject({ version: 1, identity, files: { 'a.bin': { etag: 'e1' } } });
+    expect(() => readFileSync(file.replace(/\.json$/, '.journal'))).toThrow(/ENOENT/);
+  });
+
+  it('starts empty from a corrupt snapshot instead of failing the push', () => {
+    // Prepare
+    const run = LocalIndex.open(file, identity);
+    run.save();
+    run.close();
+    appendFileSync(file, 'garbage');
+
+    // Act
+    const next = LocalIndex.open(file, identity);
+
+    // Assess
+    expect([...next.paths()]).toEqual([]);
+    next.close();
+  });
+});

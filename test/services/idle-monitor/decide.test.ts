@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Decision,
+  decide,
+  type InstanceState,
+  type Policy,
+} from '../../../services/idle-monitor/decide';
+import type { IdleState } from '../../../services/idle-monitor/idle-state';
+import type { WindowReading } from '../../../services/idle-monitor/window-reading';
+import { businessCalendar } from '../../../services/kit/calendar';
+import { calendarSchema, parseConfig } from '../../../services/kit/config';
+
+const thresholds = parseConfig({ bucket: 'kismo-test' }).idle.thresholds;
+const tokyo: Policy = { calendar: businessCalendar(calendarSchema.parse({})), thresholds };
+const newYork: Policy = {
+  calendar: businessCalendar(calendarSchema.parse({ timeZone: 'America/New_York', holidays: 'none' })),
+  thresholds,
+};
+
+// Readings: the maxima over the window.
+const IDLE: WindowReading = { kind: 'measured', max: { memory: 3, gpu: 0, cpu: 1.5, sessions: 0 } };
+const GPU_BUSY_LOW_MEMORY: WindowReading = {
+  kind: 'measured',
+  max: { memory: 4, gpu: 85, cpu: 2, sessions: 0 },
+};
+const MEMORY_BUSY: WindowReading = { kind: 'measured', max: { memory: 40 } };
+const LOGGED_IN: WindowReading = { kind: 'measured', max: { memory: 3, gpu: 0, cpu: 1, sessions: 1 } };
+const MISSING: WindowReading = { kind: 'missing', signals: ['memory'] };
+const WARMING_UP: WindowReading = { kind: 'warming-up' };
+
+// Times (Asia/Tokyo is UTC+9).
+const MON_1100 = '2026-11-30T02:00:00Z';
+const MON_1200 = '2026-11-30T03:00:00Z';
+const MON_1900 = '2026-11-30T10:00:00Z';
+const MON_2000 = '2026-11-30T11:00:00Z';
+const MON_2100 = '2026-11-30T12:00:00Z';
+const SAT_1100 = '2026-12-05T02:00:00Z';
+const HOLIDAY_1100 = '2026-11-23T02:00:00Z';
+
+const FRESH: IdleState = { strikes: 0 };
+const state = (idle: IdleState = FRESH, keepAliveUntil?: string): InstanceState => ({ idle, keepAliveUntil });
+
+/** The action as a short word: `mention`, `warn 1`, `stop`, `report-missing`, `none`. */
+const summary = (d: Decision): string =>
+  d.action.kind === 'warn' ? `warn ${d.action.strike}` : d.action.kind;
+
+/** Runs readings hour after hour, carrying the state, as the hourly sweeps do. */
+function hours(
+  policy: Policy,
+  steps: readonly (readonly [string, WindowReading])[],
+  start: IdleState = FRESH,
+) {
+  let idle = start;
+  return steps.map(([at, reading]) => {
+    const decision = decide(reading, new Date(at), state(idle), policy);
+    idle = decision.next;
+    return decision;
+  });
+}
+
+describe('the idle decision table', () => {
+  it.each([
+    // reading × time × state → action
+    ['idle, business hours, fresh', IDLE, MON_1100, state(), 'mention'],
+    [
+      'idle, business hours, already mentioned',
+      IDLE,
+      MON_1200,
+      state({ strikes: 0, mentionedAt: MON_1100 }),
+      'none',
+    ],
+    ['idle, evening, fresh', IDLE, MON_1900, state(), 'warn 1'],
+    ['idle, evening, one strike', IDLE, MON_2000, state({ strikes: 1 }), 'stop'],
+    ['idle, Saturday 11:00 (weekend is off hours)', IDLE, SAT_1100, state(), 'warn 1'],
+    ['idle, a public holiday at 11:00 (off hours)', IDLE, HOLIDAY_1100, state({ strikes: 1 }), 'stop'],
+    [
+      'GPU busy with low memory, evening, one strike',
+      GPU_BUSY_LOW_MEMORY,
+      MON_2000,
+      state({ strikes: 1 }),
+      'none',
+    ],
+    ['memory busy (screening stopped there), evening', MEMORY_BUSY, MON_2000, state({ strikes: 1 }), 'none'],
+    ['someone logged in, evening', LOGGED_IN, MON_2000, state({ strikes: 1 }), 'none'],
+    ['missing data, evening, one strike', MISSING, MON_2000, state({ strikes: 1 }), 'report-missing'],
+    [
+      'missing data, already reported',
+      MISSING,
+      MON_2100,
+      state({ strikes: 0, missingSince: MON_2000 }),
+      'none',
+    ],
+    ['warming up, evening', WARMING_UP, MON_2000, state({ strikes: 1 }), 'none'],
+    [
+      'idle, evening, kept alive until tomorrow',
+      IDLE,
+      MON_2000,
+      state({ strikes: 1 }, '2026-12-01T00:00:00Z'),
+      'none',
+    ],
+    ['idle, evening, keep-alive expired', IDLE, MON_2000, state({ strikes: 1 }, MON_1900), 'stop'],
+  ] as const)('%s → %s', (_, reading, at, instanceState, expected) => {
+    // Act
+    const decision = decide(reading, new Date(at), instanceState, tokyo);
+
+    // Assess
+    expect(summary(decision)).toBe(expected);
+  });
+
+  it('mentions an idle instance in business hours once per idle stretch, and again after it was used', () => {
+    // Act
+    const decisions = hours(tokyo, [
+      [MON_1100, IDLE],
+      [MON_1200, IDLE],
+      ['2026-11-30T04:00:00Z', GPU_BUSY_LOW_MEMORY],
+      ['2026-11-30T05:00:00Z', IDLE],
+    ]);
+
+    // Assess
+    expect(decisions.map(summary)).toEqual(['mention', 'none', 'none', 'mention']);
+    expect(decisions[0]?.action).toEqual({
+      kind: 'mention',
+      readings: { memory: 3, gpu: 0, cpu: 1.5, sessions: 0 },
+    });
+  });
+
+  it('strikes an idle instance at night, then stops it at the second idle reading in a row', () => {
+    // Act
+    const decisions = hours(tokyo, [
+      [MON_1900, IDLE],
+      [MON_2000, IDLE],
+    ]);
+
+    // Assess
+    expect(decisions.map(summary)).toEqual(['warn 1', 'stop']);
+    expect(decisions[1]?.next).toEqual({ strikes: 0, stoppedSince: new Date(MON_2000).toISOString() });
+  });
+
+  it('clears the strikes when an active reading comes between two idle ones, and says so', () => {
+    // Act
+    const decisions = hours(tokyo, [
+      [MON_1900, IDLE],
+      [MON_2000, GPU_BUSY_LOW_MEMORY],
+      [MON_2100, IDLE],
+    ]);
+
+    // Assess
+    expect(decisions.map(summary)).toEqual(['warn 1', 'none', 'warn 1']);
+    expect(decisions[1]?.cleared).toEqual({ strikes: 1, reason: 'active' });
+    expect(decisions[1]?.next.strikes).toBe(0);
+  });
+
+  it('never stops on missing data: it alerts the operators once per stretch and restarts the count', () => {
+    // Act
+    const decisions = hours(tokyo, [
+      [MON_1900, IDLE],
+      [MON_2000, MISSING],
+      [MON_2100, MISSING],
+      ['2026-11-30T13:00:00Z', IDLE],
+      ['2026-11-30T14:00:00Z', MISSING],
+    ]);
+
+    // Assess
+    expect(decisions.map(summary)).toEqual(['warn 1', 'report-missing', 'none', 'warn 1', 'report-missing']);
+    expect(decisions[1]?.action).toEqual({ kind: 'report-missing', signals: ['memory'] });
+    expect(decisions[1]?.cleared).toEqual({ strikes: 1, reason: 'missing-data' });
+  });
+
+  it('honours a keep-alive until it expires, then counts strikes afresh', () => {
+    // Prepare
+    const until = '2026-11-30T11:30:00Z';
+    const kept = decide(IDLE, new Date(MON_2000), state({ strikes: 1 }, until), tokyo);
+
+    // Act
+    const after = decide(IDLE, new Date(MON_2100), state(kept.next, until), tokyo);
+
+    // Assess
+    expect(summary(kept)).toBe('none');
+    expect(kept.cleared).toEqual({ strikes: 1, reason: 'kept-alive' });
+    expect(summary(after)).toBe('warn 1');
+  });
+
+  it('mentions again on a new business day after a night kept alive', () => {
+    // Act
+    const decisions = hours(tokyo, [
+      [MON_1100, IDLE],
+      [MON_2000, IDLE],
+      ['2026-12-01T01:00:00Z', IDLE],
+    ]);
+
+    // Assess
+    expect(decisions.map(summary)).toEqual(['mention', 'warn 1', 'mention']);
+    expect(decisions[2]?.next.strikes).toBe(0);
+  });
+
+  it('judges business hours in the calendar’s zone across the DST change (New York)', () => {
+    // Act: 13:30 UTC is 08:30 EST on Friday 6 March, 09:30 EDT on Monday 9 March 2026
+    const friday = decide(IDLE, new Date('2026-03-06T13:30:00Z'), state(), newYork);
+    const monday = decide(IDLE, new Date('2026-03-09T13:30:00Z'), state(), newYork);
+
+    // Assess
+    expect(summary(friday)).toBe('warn 1');
+    expect(summary(monday)).toBe('mention');
+  });
+});

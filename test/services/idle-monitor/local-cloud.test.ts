@@ -1,0 +1,125 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../../contracts/kit/contract';
+import { sessionKey } from '../../../contracts/markers';
+import { setActivity } from '../../../infra/local/metrics/activity-file';
+import restarter from '../../../services/business-hours-restarter/service';
+import idleMonitor from '../../../services/idle-monitor/service';
+import { type Instance, TAGS } from '../../../services/kit/ports';
+import journal from '../../../services/session-journal/service';
+import { OWNER } from '../../factories/kismo-events';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+
+/** Every item of an async iterable (Array.fromAsync is newer than the ES2023 library). */
+const all = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const found: T[] = [];
+  for await (const item of items) found.push(item);
+  return found;
+};
+
+const HOUR = 3600_000;
+
+describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday 09:00 JST)', () => {
+  let test: TestCloud;
+  const events: EventEnvelope[] = [];
+  const seen = (instanceId: string) =>
+    events
+      .filter((e) => (e.detail as { instanceId?: string }).instanceId === instanceId)
+      .map((e) => {
+        const d = e.detail as { action?: string; reason?: string; strike?: number };
+        return `${e.time.slice(11, 16)}Z ${e['detail-type']} ${d.action ?? d.reason}${d.strike ? ` ${d.strike}` : ''}`;
+      });
+  const state = async (instanceId: string): Promise<Instance | undefined> => {
+    const [instance] = await all(test.cloud.ec2.describe({ instanceIds: [instanceId] }));
+    return instance;
+  };
+  const launch = async (sessionId: string) => {
+    const instance = await test.cloud.ec2.launch({
+      clientToken: sessionId,
+      instanceType: 'g4dn.xlarge',
+      userData: '#!/bin/bash',
+      tags: { [TAGS.managed]: 'true', [TAGS.owner]: OWNER, [TAGS.session]: sessionId },
+    });
+    await test.cloud.settle();
+    return instance;
+  };
+  const status = async (sessionId: string) => {
+    const answer = await test.cloud
+      .s3()
+      .send(
+        new GetObjectCommand({ Bucket: test.cloud.bucket, Key: sessionKey(OWNER, sessionId, 'status.json') }),
+      );
+    return JSON.parse((await answer.Body?.transformToString()) ?? '{}') as {
+      state: string;
+      idleStrikes?: number;
+    };
+  };
+
+  let idle: Instance;
+  let busy: Instance;
+  let ownerStopped: Instance;
+
+  beforeAll(async () => {
+    test = await startTestCloud({ services: [idleMonitor, restarter, journal] });
+    test.cloud.tap((e) => events.push(e));
+    idle = await launch('20261130-010000-idle01');
+    busy = await launch('20261130-010000-busy01');
+    ownerStopped = await launch('20261130-010000-mine01');
+    await setActivity(test.cloud, busy.instanceId, { gpu: 92, memory: 40, sessions: 1 });
+  });
+  afterAll(async () => test.stop());
+
+  it('mentions the owner after an idle hour in business hours, and only once', async () => {
+    // Act: 10:00 → 18:00 JST
+    await test.cloud.advance(8 * HOUR);
+
+    // Assess
+    expect(seen(idle.instanceId)).toEqual(['02:00Z Instance Idle mention']);
+    expect(seen(busy.instanceId)).toEqual([]);
+  });
+
+  it('strikes at 19:00, stops at 20:00, and tags the instance as stopped by the idle monitor', async () => {
+    // Prepare: the third owner stops their own instance at 18:30 (as session-control does)
+    await test.cloud.advance(HOUR / 2);
+    await test.cloud.ec2.tag([ownerStopped.instanceId], { [TAGS.stoppedBy]: 'owner' });
+    await test.cloud.ec2.stop([ownerStopped.instanceId]);
+
+    // Act: 18:30 → 19:00 → 20:00 JST
+    await test.cloud.advance(HOUR / 2);
+    const strikesAt19 = (await status('20261130-010000-idle01')).idleStrikes;
+    await test.cloud.advance(HOUR);
+
+    // Assess
+    expect(seen(idle.instanceId)).toEqual([
+      '02:00Z Instance Idle mention',
+      '10:00Z Instance Idle will-stop 1',
+      '11:00Z Instance Stopped idle',
+    ]);
+    expect(strikesAt19).toBe(1);
+    const stopped = await state(idle.instanceId);
+    expect(stopped?.state).toBe('stopped');
+    expect(stopped?.tags).toMatchObject({
+      [TAGS.stoppedBy]: 'idle-monitor',
+      [TAGS.stoppedAt]: '2026-11-30T11:00:00.000Z',
+    });
+    expect((await state(busy.instanceId))?.state).toBe('running');
+    expect((await status('20261130-010000-idle01')).state).toBe('stopped');
+  });
+
+  it('starts it again at 09:00 the next business morning, and never the one its owner stopped', async () => {
+    // Act: 20:00 Monday → 09:00 Tuesday JST
+    await test.cloud.advance(13 * HOUR);
+
+    // Assess
+    expect(seen(idle.instanceId).at(-1)).toBe('00:00Z Instance Restarted business-hours');
+    const restarted = await state(idle.instanceId);
+    expect(restarted?.state).toBe('running');
+    expect(restarted?.tags[TAGS.stoppedBy]).toBe('');
+    expect((await state(ownerStopped.instanceId))?.state).toBe('stopped');
+    expect(seen(ownerStopped.instanceId)).toEqual(['02:00Z Instance Idle mention']);
+    expect(seen(busy.instanceId)).toEqual([]);
+    expect(await status('20261130-010000-idle01')).toMatchObject({ state: 'ready', idleStrikes: 0 });
+    expect(await test.cloud.deadLetters('idle-monitor')).toEqual([]);
+    expect(await test.cloud.deadLetters('business-hours-restarter')).toEqual([]);
+  });
+});

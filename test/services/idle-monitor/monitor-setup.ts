@@ -1,0 +1,87 @@
+import { SCHEDULER_SOURCE } from '../../../contracts/aws/scheduled-event';
+import { MovableClock } from '../../../infra/local/clock/movable-clock';
+import { SimulatedEc2 } from '../../../infra/local/ec2/simulated-ec2';
+import { LocalMetrics } from '../../../infra/local/metrics/local-metrics';
+import service from '../../../services/idle-monitor/service';
+import { type KismoConfigInput, parseConfig } from '../../../services/kit/config';
+import { deliver } from '../../../services/kit/deliver';
+import { keepAliveKey } from '../../../services/kit/keep-alive';
+import { logger } from '../../../services/kit/logger';
+import { activitySignals, TAGS } from '../../../services/kit/ports';
+import { envelope } from '../../factories/events';
+import { OWNER } from '../../factories/kismo-events';
+import { RecordingChat } from '../../support/local-cloud';
+import { memoryPorts } from '../../support/memory-ports';
+
+/** A reading of every signal, as the activity reporter sends it. */
+export type Activity = Readonly<Record<(typeof activitySignals)[number], number>>;
+
+export const IDLE: Activity = { gpu: 0, memory: 3, cpu: 1.5, sessions: 0 };
+export const BUSY_GPU: Activity = { gpu: 85, memory: 4, cpu: 2, sessions: 0 };
+
+/** The idle monitor over memory S3, a simulated EC2, local metrics and a recording chat; Monday 10:00 JST. */
+export function monitorSetup(config: Partial<KismoConfigInput> = {}) {
+  const clock = new MovableClock({ start: new Date('2026-11-30T01:00:00Z'), frozen: true });
+  const ec2 = new SimulatedEc2({ clock });
+  const metrics = new LocalMetrics();
+  const chat = new RecordingChat();
+  const ports = memoryPorts({ compute: ec2, clock, metrics, chat });
+  const parsed = parseConfig({ bucket: 'kismo-test', slack: { users: { [OWNER]: 'U0ADA' } }, ...config });
+  let sessions = 0;
+  return {
+    clock,
+    ec2,
+    metrics,
+    chat,
+    ports,
+    config: parsed,
+    /** Launches a kismo instance for a new session, as the launcher does, and waits until it runs. */
+    async launch(owner = OWNER, instanceType = 'g4dn.xlarge') {
+      const sessionId = `20261130-010000-idle${String(++sessions).padStart(2, '0')}`;
+      const instance = await ec2.launch({
+        clientToken: sessionId,
+        instanceType,
+        userData: '#!/bin/bash',
+        tags: { [TAGS.managed]: 'true', [TAGS.owner]: owner, [TAGS.session]: sessionId },
+      });
+      await ec2.settled();
+      return { ...instance, sessionId };
+    },
+    /** Puts a reading every five minutes in [from, to), as the reporter on the instance does. */
+    async report(instanceId: string, activity: Activity, from: string, to: string) {
+      const data = [];
+      for (let t = Date.parse(from); t < Date.parse(to); t += 5 * 60_000) {
+        for (const signal of activitySignals) {
+          data.push({ instanceId, signal, value: activity[signal], timestamp: new Date(t) });
+        }
+      }
+      await metrics.put(data);
+    },
+    /** Writes the keep-alive session-control would write. */
+    async keep(instance: { instanceId: string; sessionId: string }, until: string) {
+      await ports.objects.put(
+        keepAliveKey(instance.instanceId),
+        JSON.stringify({
+          ...instance,
+          owner: OWNER,
+          until,
+          request: 'users/ada/sessions/x/requests/y.json',
+          requestedAt: clock.now().toISOString(),
+        }),
+      );
+    },
+    /** One hourly tick of the monitor's schedule at `at`, delivered as SQS would. */
+    async tick(at: string) {
+      clock.set(new Date(at));
+      await deliver(
+        service,
+        envelope(SCHEDULER_SOURCE, 'Scheduled Event', { service: 'idle-monitor', scheduledTime: at }),
+        { ports, config: parsed, logger },
+      );
+      await ec2.settled();
+    },
+    /** The events published so far, as `[detail-type, detail]`. */
+    published: () =>
+      ports.published.map((e) => [e.DetailType, JSON.parse(e.Detail)] as [string, Record<string, unknown>]),
+  };
+}
