@@ -36,6 +36,10 @@ export function describeEvent(event: EventEnvelope): string | undefined {
     case 'Instance Restarted':
     case 'Instance Terminated':
       return line(`${d.instanceId}: ${d.reason}`);
+    case 'Idle Strikes Cleared':
+      return line(`${d.instanceId}: ${d.strikes} strike(s) cleared (${d.reason})`);
+    case 'Instance Kept Alive':
+      return line(`${d.instanceId}: kept alive until ${d.until}`);
     case 'EC2 Instance State-change Notification':
       return line(`${d['instance-id']} is ${d.state}`);
     default:

@@ -50,14 +50,11 @@ export class ConsoleChat implements Chat {
   }
 }
 
-/** The lines a message prints as: header, text, then its blocks. */
+/** The lines a message prints as: a header, then its blocks — or its text, which Slack shows only without blocks. */
 export function renderMessage(message: ChatMessage, ts: string): string[] {
   const thread = message.threadTs ? ` ↳ thread ${message.threadTs}` : '';
-  return [
-    `── ${message.channel}${thread} (ts ${ts})`,
-    message.text,
-    ...(message.blocks ?? []).flatMap((block) => renderBlock(block)),
-  ];
+  const body = message.blocks?.length ? message.blocks.flatMap((block) => renderBlock(block)) : [message.text];
+  return [`── ${message.channel}${thread} (ts ${ts})`, ...body];
 }
 
 /** A Block Kit block as text; mrkdwn (`*bold*`, `<@U123>`) is left as Slack would receive it. */
