@@ -40,6 +40,14 @@ export function buildProgram(): Command {
     .action(async (options) => (await import('./commands/dev')).dev(options, globals()));
 
   program
+    .command('init')
+    .description('write an AWS profile from the deployed stack (CloudFormation outputs)')
+    .option('--stack <name>', 'the stack `npx cdk deploy` created', 'kismo')
+    .option('--region <region>', 'its region (default: your AWS configuration)')
+    .option('--name <profile>', 'the profile to write', 'aws')
+    .action(async (options) => (await import('./commands/init')).init(options, globals()));
+
+  program
     .command('doctor')
     .description('show the profile, who you are, and whether kismo answers')
     .action(async () => (await import('./commands/doctor')).doctor(globals()));
