@@ -53,7 +53,9 @@ export class ConsoleChat implements Chat {
 /** The lines a message prints as: a header, then its blocks — or its text, which Slack shows only without blocks. */
 export function renderMessage(message: ChatMessage, ts: string): string[] {
   const thread = message.threadTs ? ` ↳ thread ${message.threadTs}` : '';
-  const body = message.blocks?.length ? message.blocks.flatMap((block) => renderBlock(block)) : [message.text];
+  const body = message.blocks?.length
+    ? message.blocks.flatMap((block) => renderBlock(block))
+    : [message.text];
   return [`── ${message.channel}${thread} (ts ${ts})`, ...body];
 }
 
