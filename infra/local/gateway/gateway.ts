@@ -20,7 +20,11 @@ export interface GatewayOptions {
   /** Answers EventBridge's JSON protocol (`X-Amz-Target: AWSEvents.*`). */
   readonly eventBridge: (operation: string, body: unknown) => Promise<{ status: number; body: unknown }>;
   readonly onObjectChange: (change: ObjectChange) => Promise<void>;
+  /** Failures that happen after a client got its answer. @default written to stderr */
+  readonly onError?: (error: Error) => void;
 }
+
+const defaultOnError = (error: Error) => process.stderr.write(`kismo local cloud: ${error.message}\n`);
 
 export interface Gateway {
   readonly port: number;
@@ -35,9 +39,14 @@ export interface Gateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const locks = new KeyLocks();
+  // One pool of kept-alive connections to fauxqs: a push of thousands of files must not open
+  // (and exhaust) a connection per request, or a HEAD fails and its S3 event is lost.
+  const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const server = http.createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      // After the answer went out, the failure is ours (an event not made): say it, loudly.
+      if (response.headersSent) return (options.onError ?? defaultOnError)(error);
+      response.writeHead(500, { 'content-type': 'text/plain' });
       response.end(`local cloud gateway error: ${error.message}`);
     });
   });
@@ -120,7 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       return;
     }
-    const current = await head(write.bucket, write.key);
+    const current = await headWithRetries(write.bucket, write.key);
     if (!current) return;
     await options.onObjectChange({
       type: 'created',
@@ -131,16 +140,51 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
   }
 
-  async function head(bucket: string, key: string) {
-    const url = `${options.upstream}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-    const result = await fetch(url, { method: 'HEAD' });
-    if (result.status === 404) return undefined;
-    if (!result.ok) throw new Error(`HEAD ${bucket}/${key} answered ${result.status}`);
-    return {
-      etag: result.headers.get('etag') ?? '',
-      size: Number(result.headers.get('content-length') ?? 0),
-      versionId: result.headers.get('x-amz-version-id') ?? undefined,
-    };
+  /** The object as stored now; `undefined` when it is gone. */
+  function head(
+    bucket: string,
+    key: string,
+  ): Promise<{ etag: string; size: number; versionId?: string } | undefined> {
+    const upstream = new URL(options.upstream);
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: 'HEAD',
+          path: `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+          agent: upstreamAgent,
+        },
+        (answer) => {
+          answer.resume();
+          const status = answer.statusCode ?? 502;
+          if (status === 404) return resolve(undefined);
+          if (status >= 300) return reject(new Error(`HEAD ${bucket}/${key} answered ${status}`));
+          const version = answer.headers['x-amz-version-id'];
+          resolve({
+            etag: String(answer.headers.etag ?? ''),
+            size: Number(answer.headers['content-length'] ?? 0),
+            ...(typeof version === 'string' ? { versionId: version } : {}),
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  /** A write that succeeded must become its event: a failed look-up is retried, never dropped quietly. */
+  async function headWithRetries(bucket: string, key: string) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await head(bucket, key);
+      } catch (error) {
+        if (attempt >= 5) {
+          throw new Error(`the S3 event for ${bucket}/${key} could not be made: ${(error as Error).message}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      }
+    }
   }
 
   /** Streams a request to fauxqs and its answer back; keeps the answer's body only when asked. */
@@ -158,6 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           method: request.method,
           path: request.url,
           headers: request.headers,
+          agent: upstreamAgent,
         },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -193,6 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        upstreamAgent.destroy();
       }),
   };
 }

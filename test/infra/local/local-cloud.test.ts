@@ -285,4 +285,31 @@ describe('the local cloud', () => {
       ['pending', 'running', 'stopping', 'stopped'].map((state) => ({ id: instance.instanceId, state })),
     );
   });
+
+  it('turns every one of many concurrent writes into its S3 event', async () => {
+    // Prepare
+    const s3 = test.cloud.s3();
+    const keys = Array.from({ length: 400 }, (_, i) => `users/ada/datasets/many/file-${i}.txt`);
+    const seenKeys = new Set<string>();
+    const untap = test.cloud.tap((e) => {
+      if (e['detail-type'] === 'Object Created')
+        seenKeys.add((e.detail as { object: { key: string } }).object.key);
+    });
+
+    // Act: 32 writes in flight at a time, as a push does.
+    const queue = [...keys];
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let key = queue.shift(); key; key = queue.shift()) {
+          await s3.send(new PutObjectCommand({ Bucket: test.cloud.bucket, Key: key, Body: key }));
+        }
+      }),
+    );
+    await test.cloud.settle();
+    untap();
+    s3.destroy();
+
+    // Assess
+    expect(keys.filter((k) => !seenKeys.has(k))).toEqual([]);
+  });
 });
