@@ -65,54 +65,29 @@ export interface LocalCloudOptions {
   readonly insufficientCapacity?: SimulatedEc2Options['insufficientCapacity'];
 }
 
-interface LocalCloudParts {
-  readonly endpoint: string;
-  readonly config: KismoConfig;
-  readonly bus: LocalBus;
-  readonly ec2: SimulatedEc2;
-  readonly metrics: LocalMetrics;
-  readonly clock: MovableClock;
-  readonly scheduler: Scheduler;
-  readonly chat: Chat;
-  readonly services: readonly Service[];
-  readonly queues: ReadonlyMap<string, ServiceQueue>;
-  readonly stateDir: string;
-  readonly resources: Resources;
-}
-
 /**
  * The local cloud: S3 and SQS (fauxqs) behind one loopback gateway, the bus with its rules, one
  * queue + dead-letter queue + poller per service, schedules on a movable clock, a simulated EC2 with
  * its metrics, and chat on the console. Services run with the same handler as in Lambda.
  */
 export class LocalCloud {
-  readonly endpoint: string;
-  readonly config: KismoConfig;
-  readonly bus: LocalBus;
-  readonly ec2: SimulatedEc2;
-  readonly metrics: LocalMetrics;
-  readonly clock: MovableClock;
-  readonly scheduler: Scheduler;
-  readonly chat: Chat;
-  readonly services: readonly Service[];
-  readonly queues: ReadonlyMap<string, ServiceQueue>;
-  readonly stateDir: string;
-  private readonly resources: Resources;
+  readonly endpoint!: string;
+  readonly config!: KismoConfig;
+  readonly bus!: LocalBus;
+  readonly ec2!: SimulatedEc2;
+  readonly metrics!: LocalMetrics;
+  readonly clock!: MovableClock;
+  readonly scheduler!: Scheduler;
+  readonly chat!: Chat;
+  readonly services!: readonly Service[];
+  readonly queues!: ReadonlyMap<string, ServiceQueue>;
+  readonly stateDir!: string;
+  readonly #resources: Resources;
 
   /** Use `LocalCloud.start`: it builds the parts and closes what it started when a step fails. */
-  constructor(parts: LocalCloudParts) {
-    this.endpoint = parts.endpoint;
-    this.config = parts.config;
-    this.bus = parts.bus;
-    this.ec2 = parts.ec2;
-    this.metrics = parts.metrics;
-    this.clock = parts.clock;
-    this.scheduler = parts.scheduler;
-    this.chat = parts.chat;
-    this.services = parts.services;
-    this.queues = parts.queues;
-    this.stateDir = parts.stateDir;
-    this.resources = parts.resources;
+  constructor({ resources, ...parts }: LocalCloudParts) {
+    Object.assign(this, parts);
+    this.#resources = resources;
   }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -155,9 +130,9 @@ export class LocalCloud {
         throw new Error('the local cloud did not settle in time (a message keeps failing?)');
       await this.ec2.settled();
       const depths = await Promise.all(
-        [...this.queues.values()].map((q) => queueDepth(this.resources.sqs, q.url)),
+        [...this.queues.values()].map((q) => queueDepth(this.#resources.sqs, q.url)),
       );
-      const busy = this.resources.pollers.some((p) => p.busy) || depths.some((d) => d > 0);
+      const busy = this.#resources.pollers.some((p) => p.busy) || depths.some((d) => d > 0);
       quietRounds = busy ? 0 : quietRounds + 1;
       await new Promise((resolve) => setTimeout(resolve, busy ? 20 : 5));
     }
@@ -173,18 +148,28 @@ export class LocalCloud {
   async sendToQueue(service: string, envelope: EventEnvelope): Promise<void> {
     const queue = this.queues.get(service);
     if (!queue) throw new Error(`no service named ${service} runs in this local cloud`);
-    await sendEvent(this.resources.sqs, queue.url, envelope);
+    await sendEvent(this.#resources.sqs, queue.url, envelope);
   }
 
   /** The messages in a service's dead-letter queue (read without removing them). */
   async deadLetters(service: string): Promise<EventEnvelope[]> {
-    return this.resources.peek(`kismo-${service}-dlq`);
+    return this.#resources.peek(`kismo-${service}-dlq`);
   }
 
   async stop(): Promise<void> {
-    await this.resources.close();
+    await this.#resources.close();
   }
 }
+
+/** What the cloud is made of: its public fields, and what it holds open. */
+type LocalCloudParts = Omit<
+  {
+    readonly [K in keyof LocalCloud as LocalCloud[K] extends (...args: never[]) => unknown
+      ? never
+      : K]: LocalCloud[K];
+  },
+  'credentials' | 'region' | 'bucket'
+> & { readonly resources: Resources };
 
 async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const stateDir = path.resolve(options.stateDir);
