@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Contract, EventPattern, PatternContext } from '../kit/contract';
-import type { CorrelationKeys } from '../kit/correlation';
+import { type CorrelationKeys, OWNER_PATTERN, SESSION_ID_PATTERN } from '../kit/correlation';
 
 /** `detail` of the `Object Created` event S3 sends to EventBridge. */
 export const objectCreatedDetail = z.object({
@@ -36,8 +36,7 @@ export interface SessionKey {
   readonly rest: string;
 }
 
-const SESSION_KEY =
-  /^users\/([A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63})\/sessions\/(\d{8}-\d{6}-[0-9a-z]{6})\/(.+)$/;
+const SESSION_KEY = new RegExp(`^users/(${OWNER_PATTERN})/sessions/(${SESSION_ID_PATTERN})/(.+)$`);
 
 /** Splits a session key; the owner comes from the key prefix, which IAM scopes to the writer. */
 export function parseSessionKey(key: string): SessionKey | undefined {
@@ -80,7 +79,7 @@ export function defineObjectCreated<const Name extends string>(
   };
 }
 
-const SESSION = 'users/[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}/sessions/\\d{8}-\\d{6}-[0-9a-z]{6}';
+const SESSION = `users/${OWNER_PATTERN}/sessions/${SESSION_ID_PATTERN}`;
 const exact = (tail: string): RegExp => new RegExp(`^${SESSION}/${tail}$`);
 
 export const manifestCreated = defineObjectCreated({

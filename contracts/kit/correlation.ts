@@ -1,17 +1,18 @@
 import { z } from 'zod';
 
+/** The shape of an owner (an IAM user name) and of a session id, unanchored: keys are built from them too. */
+export const OWNER_PATTERN = '[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}';
+export const SESSION_ID_PATTERN = '\\d{8}-\\d{6}-[0-9a-z]{6}';
+
 /** An IAM user name: the owner of everything under `users/<owner>/`. */
 export const ownerSchema = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}$/,
-    'an owner is an IAM user name: letters, digits and _.@+=,-',
-  );
+  .regex(new RegExp(`^${OWNER_PATTERN}$`), 'an owner is an IAM user name: letters, digits and _.@+=,-');
 
 /** Session ids sort by the time they were made: `YYYYMMDD-HHMMSS-xxxxxx` (UTC, then 6 random chars). */
 export const sessionIdSchema = z
   .string()
-  .regex(/^\d{8}-\d{6}-[0-9a-z]{6}$/, 'a session id looks like 20261128-153000-k3f9qa');
+  .regex(new RegExp(`^${SESSION_ID_PATTERN}$`), 'a session id looks like 20261128-153000-k3f9qa');
 
 export const instanceIdSchema = z
   .string()
