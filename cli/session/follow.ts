@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { sessionKey } from '../../contracts/markers';
 import {
   type SessionStatus,
@@ -7,6 +7,7 @@ import {
   sessionStatusSchema,
   settledStates,
 } from '../../contracts/session-status';
+import { s3Objects } from '../../services/kit/adapters/s3-objects';
 
 export interface FollowOptions {
   readonly s3: S3Client;
@@ -68,25 +69,19 @@ export async function followSession(options: FollowOptions): Promise<FollowResul
   }
 }
 
-/** The status and its ETag; `undefined` while there is none (or only a record this CLI cannot read). */
+/** The status and its ETag; `undefined` while there is none, it has not changed, or this CLI cannot read it. */
 async function readStatus(
   options: FollowOptions,
   key: string,
   knownEtag: string | undefined,
 ): Promise<{ etag: string; status: SessionStatus } | undefined> {
+  options.signal?.throwIfAborted();
+  const object = await s3Objects(options.s3, options.bucket).get(key);
+  if (!object || (object.etag && object.etag === knownEtag)) return undefined;
   try {
-    const answer = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }), {
-      abortSignal: options.signal,
-    });
-    const etag = answer.ETag ?? '';
-    const text = (await answer.Body?.transformToString()) ?? '';
-    if (etag && etag === knownEtag) return undefined;
-    const parsed = sessionStatusSchema.safeParse(JSON.parse(text));
-    return parsed.success ? { etag, status: parsed.data } : undefined;
-  } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return undefined;
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
+    const parsed = sessionStatusSchema.safeParse(JSON.parse(new TextDecoder().decode(object.body)));
+    return parsed.success ? { etag: object.etag, status: parsed.data } : undefined;
+  } catch {
+    return undefined;
   }
 }

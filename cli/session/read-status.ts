@@ -1,16 +1,12 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { sessionIdSchema } from '../../contracts/kit/correlation';
 import { sessionKey } from '../../contracts/markers';
 import { type SessionStatus, STATUS_FILE, sessionStatusSchema } from '../../contracts/session-status';
+import { s3Objects } from '../../services/kit/adapters/s3-objects';
 import { assertReachable, type CommandContext } from '../context';
 import { CliError } from '../errors';
 
 type S3Context = Pick<CommandContext, 's3' | 'profile'>;
-
-const isMissing = (error: unknown): boolean => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
-};
 
 /** Turns a failed S3 call into what to do: unreachable, denied, or (when S3 answers fine) the error itself. */
 export async function explainS3Failure(context: S3Context, error: unknown): Promise<never> {
@@ -42,10 +38,10 @@ export async function readStatus(
   const key = sessionKey(owner, sessionId, STATUS_FILE);
   let text: string;
   try {
-    const answer = await context.s3.send(new GetObjectCommand({ Bucket: context.profile.bucket, Key: key }));
-    text = (await answer.Body?.transformToString()) ?? '';
+    const object = await s3Objects(context.s3, context.profile.bucket).get(key);
+    if (!object) return undefined;
+    text = new TextDecoder().decode(object.body);
   } catch (error) {
-    if (isMissing(error)) return undefined;
     return explainS3Failure(context, error);
   }
   let json: unknown;
