@@ -252,18 +252,21 @@ export function metricsGrants(metrics: readonly ('read' | 'write')[]): Grant[] {
       wildcardReason: 'GetMetricData supports no resource-level permissions or conditions',
     });
   }
-  if (metrics.includes('write')) {
-    grants.push({
-      statement: new PolicyStatement({
-        sid: 'WriteActivityMetrics',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
-      }),
-      wildcardReason: `PutMetricData has no resource type; the cloudwatch:namespace condition limits it to ${METRICS_NAMESPACE}`,
-    });
-  }
+  if (metrics.includes('write')) grants.push(putActivityMetricsGrant('WriteActivityMetrics'));
   return grants;
+}
+
+/** PutMetricData, in kismo's activity namespace only: for services and for the instances' reporter. */
+export function putActivityMetricsGrant(sid: string): Grant {
+  return {
+    statement: new PolicyStatement({
+      sid,
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+    }),
+    wildcardReason: `PutMetricData has no resource type; the cloudwatch:namespace condition limits it to ${METRICS_NAMESPACE}`,
+  };
 }
 
 export function chatGrant(slackTokenSecretArn: string): Grant {

@@ -20,9 +20,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ParameterValueType, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { markerNames } from '../../contracts/aws/s3-object-created';
-import { METRICS_NAMESPACE } from '../../services/kit/ports/metrics';
 import { acknowledge, acknowledgeGrants } from './acknowledgements';
-import type { Grant } from './capability-policies';
+import { type Grant, putActivityMetricsGrant } from './capability-policies';
 
 export interface InstancePlatformProps {
   readonly bucket: IBucket;
@@ -185,14 +184,6 @@ export function instanceGrants(bucketArn: string): Grant[] {
       }),
       wildcardReason: why,
     },
-    {
-      statement: new PolicyStatement({
-        sid: 'ReportActivity',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
-      }),
-      wildcardReason: `PutMetricData has no resource type; the cloudwatch:namespace condition limits it to ${METRICS_NAMESPACE}`,
-    },
+    putActivityMetricsGrant('ReportActivity'),
   ];
 }
