@@ -28,6 +28,7 @@ export interface DeliveryDeps {
   readonly ports: Ports;
   readonly config: KismoConfig;
   readonly logger: Logger;
+  /** @default a publisher over `ports.bus`, made for this delivery (hosts pass one shared one) */
   readonly publisher?: Publisher;
 }
 

@@ -5,6 +5,7 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbr
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventEnvelope } from '../../contracts/kit/contract';
+import { createPublisher } from '../../contracts/publish';
 import type { KismoConfig } from './config';
 import type { Service } from './define-service';
 import { type DeliveryDeps, deliver, HandledError, InvalidEventError } from './deliver';
@@ -41,11 +42,11 @@ export function createHandler(
   const logger = serviceLogger(service.name);
   const processor = new BatchProcessor(EventType.SQS);
   let deps: Promise<DeliveryDeps> | undefined;
-  const init = async (): Promise<DeliveryDeps> => ({
-    ports: await options.ports(),
-    config: options.config(),
-    logger,
-  });
+  // Once per container: every record of every invocation shares the ports and the publisher.
+  const init = async (): Promise<DeliveryDeps> => {
+    const ports = await options.ports();
+    return { ports, publisher: createPublisher({ bus: ports.bus }), config: options.config(), logger };
+  };
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     deps ??= init();
