@@ -5,7 +5,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeProfile } from '../../cli/config/profiles';
-import { main } from '../../cli/main';
 import { parseUntil } from '../../cli/session/parse-until';
 import { idleStrikesCleared, instanceIdle, instanceLaunched } from '../../contracts/catalog';
 import type { EventEnvelope } from '../../contracts/kit/contract';
@@ -17,38 +16,15 @@ import { TAGS } from '../../services/kit/ports';
 import sessionControl from '../../services/session-control/service';
 import journal from '../../services/session-journal/service';
 import { idle, launched, OWNER } from '../factories/kismo-events';
+import { kismoInProcess } from '../support/cli-process';
+import { all } from '../support/collect';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
-
-/** Every item of an async iterable (Array.fromAsync is newer than the ES2023 library). */
-const all = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const found: T[] = [];
-  for await (const item of items) found.push(item);
-  return found;
-};
 
 const SESSION = '20261130-010000-ctl001';
 /** The local cloud's frozen clock: the CLI's clock is set to it where a time matters. */
 const CLOUD_NOW = new Date('2026-11-30T01:00:00Z');
 
-/** Runs `kismo` in this process; returns its exit code and what it printed. */
-async function kismo(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const kismo = kismoInProcess;
 
 describe('kismo stop, start, keep and down on the local cloud', () => {
   let test: TestCloud;

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeProfile } from '../../cli/config/profiles';
-import { main } from '../../cli/main';
 import { instanceLaunched } from '../../contracts/catalog';
 import { sessionKey } from '../../contracts/markers';
 import { createPublisher } from '../../contracts/publish';
@@ -14,31 +13,13 @@ import { TAGS } from '../../services/kit/ports';
 import readinessWatcher from '../../services/readiness-watcher/service';
 import journal from '../../services/session-journal/service';
 import { launched, OWNER, readyMarker } from '../factories/kismo-events';
-import { runKismo } from '../support/cli-process';
+import { kismoInProcess, runKismo } from '../support/cli-process';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
 
 const READY = '20261130-010000-ready1';
 const BOOTING = '20261130-020000-boot01';
 
-/** Runs `kismo` in this process; returns its exit code and what it printed. */
-async function kismo(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const kismo = kismoInProcess;
 
 describe('kismo status and kismo ls on the local cloud', () => {
   let test: TestCloud;

@@ -20,14 +20,8 @@ import { TAGS } from '../../../services/kit/ports';
 import { resolveSchedule } from '../../../services/kit/schedule';
 import { envelope } from '../../factories/events';
 import { OWNER } from '../../factories/kismo-events';
+import { all } from '../../support/collect';
 import { memoryPorts } from '../../support/memory-ports';
-
-/** Every item of an async iterable (Array.fromAsync is newer than the ES2023 library). */
-const all = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const found: T[] = [];
-  for await (const item of items) found.push(item);
-  return found;
-};
 
 const client = mockClient(EC2Client);
 const TUESDAY_0900_JST = '2026-12-01T00:00:00.000Z';

@@ -8,14 +8,8 @@ import idleMonitor from '../../../services/idle-monitor/service';
 import { type Instance, TAGS } from '../../../services/kit/ports';
 import journal from '../../../services/session-journal/service';
 import { OWNER } from '../../factories/kismo-events';
+import { all } from '../../support/collect';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
-
-/** Every item of an async iterable (Array.fromAsync is newer than the ES2023 library). */
-const all = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const found: T[] = [];
-  for await (const item of items) found.push(item);
-  return found;
-};
 
 const HOUR = 3600_000;
 

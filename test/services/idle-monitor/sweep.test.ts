@@ -2,14 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { idleKey } from '../../../services/idle-monitor/idle-state';
 import { TAGS } from '../../../services/kit/ports';
 import { OWNER } from '../../factories/kismo-events';
+import { all } from '../../support/collect';
 import { BUSY_GPU, IDLE, monitorSetup } from './monitor-setup';
-
-/** Every item of an async iterable (Array.fromAsync is newer than the ES2023 library). */
-const all = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const found: T[] = [];
-  for await (const item of items) found.push(item);
-  return found;
-};
 
 // Monday 30 November 2026 in Tokyo (UTC+9): 11:00 is 02:00Z, 19:00 is 10:00Z.
 const JST = (day: number, hour: number, minute = 0) =>

@@ -11,14 +11,8 @@ import { TAGS } from '../../../services/kit/ports';
 import service from '../../../services/session-control/service';
 import { objectCreated } from '../../factories/events';
 import { OWNER } from '../../factories/kismo-events';
+import { all } from '../../support/collect';
 import { memoryPorts } from '../../support/memory-ports';
-
-/** Every item of an async iterable (Array.fromAsync is newer than the ES2023 library). */
-const all = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const found: T[] = [];
-  for await (const item of items) found.push(item);
-  return found;
-};
 
 const NOW = '2026-11-30T10:00:00.000Z';
 const SESSION = '20261130-010000-ctrl01';
