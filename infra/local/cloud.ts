@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { SCHEDULER_SOURCE } from '../../contracts/aws/scheduled-event';
@@ -33,11 +33,12 @@ import {
   type ServiceQueue,
   sendEvent,
 } from './queues/service-queues';
-import { createBucket, type Resources } from './resources';
+import { createBucket, LOCAL_CREDENTIALS, localS3Client, type Resources } from './resources';
 import { checkStateDir, LocalCloudError, readJsonState, writeJsonState } from './state-dir';
 
 export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'kismo-local', secretAccessKey: 'kismo-local' } as const;
+export { LOCAL_CREDENTIALS };
+
 /** The activity reporter's period on real instances. */
 const ACTIVITY_JOB = 'activity-reporter';
 
@@ -108,12 +109,7 @@ export class LocalCloud {
 
   /** An S3 client for this cloud, as the CLI builds one from the `local` profile. */
   s3(): S3Client {
-    return new S3Client({
-      endpoint: this.endpoint,
-      region: this.region,
-      credentials: LOCAL_CREDENTIALS,
-      forcePathStyle: true,
-    });
+    return localS3Client(this.endpoint, this.region);
   }
 
   /** Sees every event on the bus. */
@@ -224,7 +220,9 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       credentials: LOCAL_CREDENTIALS,
     });
     closers.push(() => sqs.destroy());
-    await createBucket(gateway.url, config);
+    const s3 = localS3Client(gateway.url, config.region);
+    closers.push(() => s3.destroy());
+    await createBucket(s3, config.bucket);
 
     const chat = options.chat ?? new ConsoleChat();
     const metrics = new LocalMetrics({ stateFile: path.join(stateDir, 'metrics.jsonl') });
@@ -256,21 +254,12 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     });
     closers.push(() => ec2.close());
 
-    const s3 = new S3Client({
-      endpoint: gateway.url,
-      region: config.region,
-      credentials: LOCAL_CREDENTIALS,
-      forcePathStyle: true,
-    });
     const events = new EventBridgeClient({
       endpoint: gateway.url,
       region: config.region,
       credentials: LOCAL_CREDENTIALS,
     });
-    closers.push(() => {
-      s3.destroy();
-      events.destroy();
-    });
+    closers.push(() => events.destroy());
     const ports: Ports = {
       objects: s3Objects(s3, config.bucket),
       bus: eventBridgeBus(events, config.busName),
