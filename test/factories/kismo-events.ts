@@ -19,7 +19,7 @@ import type { FailedMarker, FinishedMarker, ReadyMarker } from '../../contracts/
 import { sessionKey } from '../../contracts/markers';
 import type { DetailInput } from '../../contracts/publish';
 import type { Delivered } from '../../services/kit/define-service';
-import { INSTANCE_ID, OWNER, objectCreated, SESSION_ID } from './events';
+import { INSTANCE_ID, instanceReadyDetail, OWNER, objectCreated, SESSION_ID } from './events';
 
 export { INSTANCE_ID, OWNER, SESSION_ID };
 
@@ -78,17 +78,8 @@ export const failedLaunch = (o: Overrides<typeof launchFailed> = {}): DetailInpu
   ...o,
 });
 
-export const ready = (o: Overrides<typeof instanceReady> = {}): DetailInput<typeof instanceReady> => ({
-  owner: OWNER,
-  sessionId: SESSION_ID,
-  instanceId: INSTANCE_ID,
-  address: '10.0.1.17',
-  connect: `aws ssm start-session --target ${INSTANCE_ID}`,
-  bootSeconds: 74,
-  dataSeconds: 12.5,
-  instanceType: 'p3.2xlarge',
-  ...o,
-});
+export const ready = (o: Overrides<typeof instanceReady> = {}): DetailInput<typeof instanceReady> =>
+  instanceReadyDetail({ instanceType: 'p3.2xlarge', ...o }) as DetailInput<typeof instanceReady>;
 
 export const bootFailed = (
   o: Overrides<typeof instanceBootFailed> = {},
