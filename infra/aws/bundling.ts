@@ -1,7 +1,11 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
+import { type PortName, portsOf } from '../../services/kit/capabilities';
+import type { Service } from '../../services/kit/define-service';
 
 // No CDK import here: `rebundle.ts` loads this module once per function during a synth.
 
@@ -115,11 +119,88 @@ export const sdkSchemaKeys: Plugin = {
   },
 };
 
+/**
+ * Node gives an `import` of a built-in module an ES-module facade built by reading every one of its
+ * exports, and reading runs their lazy getters: the facade of `node:http` loads Node's internal
+ * fetch stack (undici, and with it `node:http2`), a third of a function's cold start spent on code
+ * it never calls. A `require` returns the module itself and runs only what is used, so each import
+ * of a built-in becomes a `require` (the bundle's banner provides one).
+ */
+export const builtinsByRequire: Plugin = {
+  name: 'kismo-builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
+      if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+      return { path: args.path, namespace: BUILTIN_NAMESPACE };
+    });
+    build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+const BUILTIN_NAMESPACE = 'kismo-builtin';
+
+/**
+ * Every SDK client takes its default credentials from `@aws-sdk/credential-provider-node`, the
+ * chain for every place an SDK runs; a function's bundle gets the Lambda one instead
+ * (`services/kit/lambda-credentials.ts`: the environment, then the container endpoint).
+ */
+export const lambdaCredentials: Plugin = {
+  name: 'kismo-lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: path.join(REPO_ROOT, 'services/kit/lambda-credentials.ts'),
+    }));
+  },
+};
+
+/** Where a service's port makers are listed (`portMakers`), each from `./<port>.ts` as `make<Port>`. */
+const PORT_MAKERS = path.join(REPO_ROOT, 'services/kit/aws-ports/index.ts');
+
+/**
+ * A function gets the AWS adapters of the ports its service uses (`portsOf`) and no others: its
+ * copy of `portMakers` lists only those, so esbuild leaves the other SDK clients out of the bundle
+ * (the Slack client, Secrets Manager and CloudWatch were in every function's, used by one each).
+ */
+export function servicePorts(ports: readonly PortName[]): Plugin {
+  const maker = (name: PortName) => `make${name[0]?.toUpperCase()}${name.slice(1)}`;
+  const contents = [
+    "import type { PortMakers } from './index';",
+    ...ports.map((name) => `import { ${maker(name)} } from './${name}';`),
+    `export const portMakers: PortMakers = { ${ports.map((name) => `${name}: ${maker(name)}`).join(', ')} };`,
+  ].join('\n');
+  return {
+    name: 'kismo-service-ports',
+    setup(build) {
+      build.onLoad({ filter: new RegExp(`^${escapeRegExp(PORT_MAKERS)}$`) }, () => ({
+        contents,
+        loader: 'ts',
+        resolveDir: path.dirname(PORT_MAKERS),
+      }));
+    },
+  };
+}
+
+/** The ports of the service whose function `entry` is: `services/<name>/handler.ts` next to its `service.ts`. */
+async function portsOfEntry(entry: string): Promise<PortName[]> {
+  const file = path.join(path.dirname(entry), 'service.ts');
+  if (!existsSync(file))
+    throw new Error(`${entry}: a function's entry is a handler.ts next to its service.ts`);
+  const { default: service } = (await import(pathToFileURL(file).href)) as { default: Service };
+  return portsOf(service);
+}
+
 /** Why functions are bundled through esbuild's API: its CLI (what `NodejsFunction` runs) takes no plugins. */
-export const BUNDLE_PLUGINS: readonly Plugin[] = [zodNamespaceImports, sdkSchemaKeys];
+export const BUNDLE_PLUGINS: readonly Plugin[] = [
+  zodNamespaceImports,
+  sdkSchemaKeys,
+  builtinsByRequire,
+  lambdaCredentials,
+];
 
 /** The bundle through esbuild's API, with the plugins. */
-export function esbuildOptions(entry: string, outdir: string): BuildOptions {
+export function esbuildOptions(entry: string, outdir: string, ports: readonly PortName[]): BuildOptions {
   return {
     entryPoints: [entry],
     outfile: path.join(outdir, BUNDLE_FILE),
@@ -133,7 +214,7 @@ export function esbuildOptions(entry: string, outdir: string): BuildOptions {
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     banner: { js: FUNCTION_BUNDLING.banner },
     loader: { ...FUNCTION_BUNDLING.loader },
-    plugins: [...BUNDLE_PLUGINS],
+    plugins: [...BUNDLE_PLUGINS, servicePorts(ports)],
     absWorkingDir: REPO_ROOT,
     logLevel: 'error',
     metafile: true,
@@ -150,7 +231,7 @@ export interface Bundle {
 /** Bundles one function entry into `outdir`, as deployed. */
 export async function bundleFunction(entry: string, outdir: string): Promise<Bundle> {
   const { build } = await import('esbuild');
-  const options = esbuildOptions(entry, outdir);
+  const options = esbuildOptions(entry, outdir, await portsOfEntry(entry));
   const result = await build(options);
   const file = options.outfile as string;
   const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);

@@ -1,29 +1,38 @@
-import { makeBus } from './aws-ports/bus';
-import { makeChat } from './aws-ports/chat';
-import { makeCompute } from './aws-ports/compute';
-import { makeMetrics } from './aws-ports/metrics';
-import { makeObjects } from './aws-ports/objects';
+import { type PortMakers, portMakers } from './aws-ports/index';
+import type { portNames } from './capabilities';
 import { configFromEnv, type KismoConfig } from './config';
 import type { Service } from './define-service';
 import { createHandler, type HandlerOptions } from './lambda';
-import { lazyPort } from './lazy-port';
-import type { Bus, Chat, Compute, Metrics, Objects, Ports } from './ports';
+import { lazyPort, refusedPort } from './lazy-port';
+import type { Ports } from './ports';
 import { systemClock } from './ports/clock';
 
 /**
  * The ports of a function in AWS, from the environment the stack gives it: KISMO_CONFIG, and where
- * needed LAUNCH_TEMPLATE_ID and SLACK_SECRET_ARN. SDK clients are made on a port's first call.
- * (Imports stay static: esbuild cannot prune the SDK's schemas inside a lazily imported module,
- * which doubled the bundles when tried.)
+ * needed LAUNCH_TEMPLATE_ID and SLACK_SECRET_ARN. SDK clients are made on a port's first call; a
+ * port whose maker the bundle left out (its service declares no use of it) refuses every call.
  */
-export function awsPorts(config: KismoConfig, env: NodeJS.ProcessEnv = process.env): Ports {
-  const region = config.region;
+export function awsPorts(
+  config: KismoConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  makers: PortMakers = portMakers,
+): Ports {
+  const port = <K extends (typeof portNames)[number]>(name: K): Ports[K] => {
+    const make = makers[name] as
+      | ((c: KismoConfig, e: NodeJS.ProcessEnv) => Ports[K] | Promise<Ports[K]>)
+      | undefined;
+    return make
+      ? lazyPort<Ports[K]>(async () => make(config, env))
+      : refusedPort<Ports[K]>(
+          `this function was bundled without the ${name} port: its service declares no use of it`,
+        );
+  };
   return {
-    objects: lazyPort<Objects>(async () => makeObjects(region, config.bucket)),
-    compute: lazyPort<Compute>(async () => makeCompute(region, env.LAUNCH_TEMPLATE_ID)),
-    metrics: lazyPort<Metrics>(async () => makeMetrics(region)),
-    bus: lazyPort<Bus>(async () => makeBus(region, config.busName)),
-    chat: lazyPort<Chat>(() => makeChat(region, env.SLACK_SECRET_ARN)),
+    objects: port('objects'),
+    compute: port('compute'),
+    metrics: port('metrics'),
+    bus: port('bus'),
+    chat: port('chat'),
     clock: systemClock,
   };
 }

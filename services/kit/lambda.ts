@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventEnvelope } from '../../contracts/kit/contract';
 import { createPublisher } from '../../contracts/publish';
+import { grantedPorts } from './capabilities';
 import type { KismoConfig } from './config';
 import type { Service } from './define-service';
 import { type DeliveryDeps, deliver, HandledError, InvalidEventError } from './deliver';
@@ -44,7 +45,7 @@ export function createHandler(
   let deps: Promise<DeliveryDeps> | undefined;
   // Once per container: every record of every invocation shares the ports and the publisher.
   const init = async (): Promise<DeliveryDeps> => {
-    const ports = await options.ports();
+    const ports = grantedPorts(await options.ports(), service);
     return { ports, publisher: createPublisher({ bus: ports.bus }), config: options.config(), logger };
   };
 

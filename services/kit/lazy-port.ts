@@ -1,3 +1,8 @@
+/** A port a function was not given: every call fails with `why`. */
+export function refusedPort<T extends object>(why: string): T {
+  return lazyPort<T>(() => Promise.reject(new Error(why)));
+}
+
 /** Methods that return an AsyncIterable rather than a Promise (paged listings). */
 const ITERATING = new Set(['list', 'describe']);
 

@@ -2,15 +2,17 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { createSlackClient, slackChat } from '../adapters/slack-chat';
 import { logger } from '../logger';
 import type { Chat } from '../ports';
+import type { PortMaker } from './index';
 
 /**
  * Slack when the secret holds a token. The stack creates the secret empty (GetSecretValue then
  * answers ResourceNotFoundException) until an operator sets it: meanwhile messages go to the logs,
  * so nothing is lost silently and nothing dead-letters.
  */
-export async function makeChat(region: string, secretArn: string | undefined): Promise<Chat> {
+export const makeChat: PortMaker<Chat> = async (config, env) => {
+  const secretArn = env.SLACK_SECRET_ARN;
   if (!secretArn) return logChat;
-  const client = new SecretsManagerClient({ region });
+  const client = new SecretsManagerClient({ region: config.region });
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     const token = SecretString?.trim();
@@ -21,7 +23,7 @@ export async function makeChat(region: string, secretArn: string | undefined): P
   } finally {
     client.destroy();
   }
-}
+};
 
 const logChat: Chat = {
   post: async (message) => {

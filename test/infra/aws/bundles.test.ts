@@ -73,4 +73,40 @@ describe('the deployed bundles (a real bundling synth of the fixture services)',
     expect(code).not.toContain('WithdrawByoipCidr');
     expect(code).not.toMatch(/erwartet|attendu/);
   });
+
+  it('hold the SDK clients of the ports their service declares, and no others', () => {
+    // Act
+    const launcher = readFileSync(assets.get('kismo-sample-launcher') as string, 'utf8');
+    const monitor = readFileSync(assets.get('kismo-sample-monitor') as string, 'utf8');
+
+    // Assess: the launcher uses objects, compute and the bus (it emits); the monitor every port.
+    const holds = (code: string, operation: string) => code.includes(operation);
+    for (const operation of ['RunInstances', 'PutObject', 'PutEvents']) {
+      expect(holds(launcher, operation), `launcher: ${operation}`).toBe(true);
+    }
+    for (const operation of ['GetSecretValue', 'GetMetricData']) {
+      expect(holds(monitor, operation), `monitor: ${operation}`).toBe(true);
+      expect(holds(launcher, operation), `launcher: ${operation}`).toBe(false);
+    }
+  });
+
+  it('take credentials from the Lambda environment, without the SDK’s SSO and profile chain', () => {
+    // Act
+    const code = readFileSync(assets.get('kismo-sample-monitor') as string, 'utf8');
+
+    // Assess
+    expect(code.includes('AWS_ACCESS_KEY_ID')).toBe(true);
+    expect(code.includes('AWS_CONTAINER_CREDENTIALS_FULL_URI')).toBe(true);
+    expect(code.includes('sso_start_url')).toBe(false);
+    expect(code.includes('AssumeRoleWithWebIdentity')).toBe(false);
+  });
+
+  it('require Node’s built-ins rather than import them (no ES-module facade, so no undici at load)', () => {
+    // Act
+    const code = readFileSync(assets.get('kismo-sample-launcher') as string, 'utf8');
+
+    // Assess
+    expect(/\w\("(node:)?http"\)/.test(code)).toBe(true);
+    expect(/(from|import)\s*"(node:)?[a-z_/]+"/.test(code)).toBe(false);
+  });
 });
