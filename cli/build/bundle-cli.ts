@@ -1,0 +1,93 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Plugin } from 'esbuild';
+import { BUNDLE_PLUGINS, FUNCTION_BUNDLING, lambdaCredentials, REPO_ROOT } from '../../infra/aws/bundling';
+
+/** Where the CLI's bundle goes (not in git): `cli/bin/kismo.mjs` runs it while it is fresh. */
+export const CLI_DIST = path.join(REPO_ROOT, 'cli', 'dist');
+/** What the bundle was built from, and when: the launcher's freshness check reads it. */
+export const BUILD_RECORD = 'build.json';
+
+export interface BuildRecord {
+  /** When the build started (ms since the epoch): an input changed later makes the bundle stale. */
+  readonly builtAt: number;
+  /** Repository-relative files the bundle was built from: kismo's sources and the lock file. */
+  readonly inputs: readonly string[];
+}
+
+/**
+ * `kismo dev` hosts the local cloud, which loads every `services/<name>/service.ts` at run time,
+ * so it runs from the sources through tsx; the bundle reaches it through this small module.
+ */
+const devFromSources: Plugin = {
+  name: 'kismo-dev-from-sources',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/dev$/ }, (args) =>
+      args.importer.endsWith(path.join('cli', 'program.ts'))
+        ? { path: 'dev-from-sources', namespace: 'kismo-dev' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'kismo-dev' }, () => ({
+      contents: [
+        "import { register } from 'tsx/esm/api';",
+        'export async function dev(...args) {',
+        '  register();',
+        "  const sources = await import(new URL('../commands/dev.ts', import.meta.url).href);",
+        '  return sources.dev(...args);',
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Bundles the CLI (esbuild, ES modules split per command so `kismo push` loads push's code and
+ * not `kismo init`'s) into `cli/dist`, replacing the previous bundle only once the new one is
+ * complete. A command started from the bundle loads in about a fifth of the time it takes from
+ * the TypeScript sources through tsx: one file per command and no transpiling.
+ */
+export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord> {
+  const { build } = await import('esbuild');
+  const builtAt = Date.now();
+  const staging = `${outdir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const result = await build({
+      entryPoints: { main: path.join(REPO_ROOT, 'cli', 'main.ts') },
+      outdir: staging,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: FUNCTION_BUNDLING.target,
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      mainFields: [...FUNCTION_BUNDLING.mainFields],
+      banner: { js: FUNCTION_BUNDLING.banner },
+      loader: { ...FUNCTION_BUNDLING.loader },
+      external: ['tsx/esm/api'],
+      // The CLI runs where people keep their profiles: the SDK's whole credential chain stays.
+      plugins: [...BUNDLE_PLUGINS.filter((plugin) => plugin !== lambdaCredentials), devFromSources],
+      absWorkingDir: REPO_ROOT,
+      logLevel: 'error',
+      metafile: true,
+    });
+    const inputs = [
+      ...Object.keys(result.metafile.inputs).filter(
+        (input) => !input.includes('node_modules/') && !input.includes(':'),
+      ),
+      'package-lock.json',
+    ].sort();
+    const record: BuildRecord = { builtAt, inputs };
+    writeFileSync(path.join(staging, BUILD_RECORD), `${JSON.stringify(record)}\n`);
+    writeFileSync(path.join(staging, 'package.json'), '{ "type": "module" }\n');
+    rmSync(outdir, { recursive: true, force: true });
+    mkdirSync(path.dirname(outdir), { recursive: true });
+    renameSync(staging, outdir);
+    return record;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
