@@ -58,7 +58,7 @@ export class LocalMetrics implements Metrics {
     const maxima = new Map<number, number>();
     for (const datum of this.#data) {
       const t = datum.timestamp.getTime();
-      if (datum.instanceId !== instanceId || datum.signal !== signal || t < start || t >= end) continue;
+      if (datum.instanceId !== instanceId || datum.metric !== signal || t < start || t >= end) continue;
       const bucket = Math.floor((t - start) / periodMs);
       maxima.set(bucket, Math.max(maxima.get(bucket) ?? Number.NEGATIVE_INFINITY, datum.value));
     }
@@ -93,7 +93,7 @@ function copyDatum(datum: MetricDatum): MetricDatum {
 
 const savedDatum = z.object({
   instanceId: z.string(),
-  signal: z.enum(activitySignals),
+  metric: z.enum([...activitySignals, 'activity']),
   value: z.number(),
   timestamp: z.iso.datetime().transform((text) => new Date(text)),
 });

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import pLimit from 'p-limit';
 import { chunk } from '../chunk';
-import type { ActivitySignal, MetricDatum, Metrics, SignalSeries } from '../ports/metrics';
+import type { ActivityMetric, ActivitySignal, MetricDatum, Metrics, SignalSeries } from '../ports/metrics';
 import { activitySignals, METRICS_NAMESPACE, metricNames } from '../ports/metrics';
 
 export interface CloudWatchMetricsOptions {
@@ -25,11 +25,12 @@ const MAX_DATUMS_PER_CALL = 1000;
 /** Enough to read thousands of instances in one Lambda run, well under the 50 TPS quota. */
 const CONCURRENT_CALLS = 4;
 
-const units: Readonly<Record<ActivitySignal, StandardUnit>> = {
+const units: Readonly<Record<ActivityMetric, StandardUnit>> = {
   gpu: 'Percent',
   memory: 'Percent',
   cpu: 'Percent',
   sessions: 'Count',
+  activity: 'None',
 };
 
 interface Wanted {
@@ -128,11 +129,11 @@ export function cloudWatchMetrics(client: CloudWatchClient, options: CloudWatchM
     async put(data: readonly MetricDatum[]): Promise<void> {
       const datums = data.map(
         (d): CwDatum => ({
-          MetricName: metricNames[d.signal],
+          MetricName: metricNames[d.metric],
           Dimensions: [{ Name: 'InstanceId', Value: d.instanceId }],
           Timestamp: d.timestamp,
           Value: d.value,
-          Unit: units[d.signal],
+          Unit: units[d.metric],
         }),
       );
       for (const batch of chunk(datums, MAX_DATUMS_PER_CALL)) {

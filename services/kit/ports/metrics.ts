@@ -5,12 +5,19 @@ export const METRICS_NAMESPACE = 'kismo/activity';
 export const activitySignals = ['gpu', 'memory', 'cpu', 'sessions'] as const;
 export type ActivitySignal = (typeof activitySignals)[number];
 
-/** CloudWatch metric names of the signals. */
-export const metricNames: Readonly<Record<ActivitySignal, string>> = {
+/**
+ * What the reporter publishes: each signal, for dashboards and people, and `activity`, the busiest
+ * signal as a fraction of its idle threshold (see `activityOf`), the one the idle monitor reads.
+ */
+export type ActivityMetric = ActivitySignal | 'activity';
+
+/** CloudWatch metric names. */
+export const metricNames: Readonly<Record<ActivityMetric, string>> = {
   gpu: 'GPUUtilization',
   memory: 'MemoryUtilization',
   cpu: 'CPUUtilization',
   sessions: 'LoggedInSessions',
+  activity: 'Activity',
 };
 
 /** The datapoints of one signal of one instance over the window, oldest first. */
@@ -23,7 +30,7 @@ export interface SignalSeries {
 
 export interface MetricDatum {
   readonly instanceId: string;
-  readonly signal: ActivitySignal;
+  readonly metric: ActivityMetric;
   readonly value: number;
   readonly timestamp: Date;
 }

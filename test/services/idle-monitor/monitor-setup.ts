@@ -52,7 +52,7 @@ export function monitorSetup(config: Partial<KismoConfigInput> = {}) {
       const data = [];
       for (let t = Date.parse(from); t < Date.parse(to); t += 5 * 60_000) {
         for (const signal of activitySignals) {
-          data.push({ instanceId, signal, value: activity[signal], timestamp: new Date(t) });
+          data.push({ instanceId, metric: signal, value: activity[signal], timestamp: new Date(t) });
         }
       }
       await metrics.put(data);

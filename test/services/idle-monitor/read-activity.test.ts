@@ -15,7 +15,7 @@ function every5(instanceId: string, values: Record<string, number>, from = 0, to
   const data: MetricDatum[] = [];
   for (let m = from; m < to; m += 5) {
     for (const signal of activitySignals) {
-      data.push({ instanceId, signal, value: values[signal] ?? 0, timestamp: minute(m) });
+      data.push({ instanceId, metric: signal, value: values[signal] ?? 0, timestamp: minute(m) });
     }
   }
   return data;

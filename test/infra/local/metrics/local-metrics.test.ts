@@ -5,17 +5,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedEc2 } from '../../../../infra/local/ec2/simulated-ec2';
 import { readActivityFile, reportActivity } from '../../../../infra/local/metrics/activity-reporter';
 import { LocalMetrics } from '../../../../infra/local/metrics/local-metrics';
+import { parseConfig } from '../../../../services/kit/config';
 import type { LaunchSpec, MetricDatum } from '../../../../services/kit/ports';
 
 const t0 = new Date('2024-04-01T10:00:00.000Z');
 const minutes = (n: number): Date => new Date(t0.getTime() + n * 60_000);
 const gpu = (value: number, at: Date, instanceId = 'i-0aaaaaaaaaaaaaaaa'): MetricDatum => ({
   instanceId,
-  signal: 'gpu',
+  metric: 'gpu',
   value,
   timestamp: at,
 });
 const hour = { start: t0, end: minutes(60), periodSeconds: 900 };
+const THRESHOLDS = parseConfig({ bucket: 'kismo-test' }).idle.thresholds;
 
 let dir: string;
 
@@ -141,7 +143,7 @@ describe('activity reporter', () => {
     const metrics = new LocalMetrics();
 
     // Act
-    await reportActivity(metrics, ec2, clock);
+    await reportActivity(metrics, ec2, clock, THRESHOLDS);
     const series = await metrics.activity([busy.instanceId, idle.instanceId, stopped.instanceId], hour);
 
     // Assess
@@ -152,6 +154,46 @@ describe('activity reporter', () => {
     expect(latest[`${idle.instanceId} sessions`]).toEqual([0]);
     expect(latest[`${stopped.instanceId} gpu`]).toEqual([]);
     expect(series.find((s) => s.instanceId === busy.instanceId)?.timestamps).toEqual([t0]);
+    ec2.close();
+  });
+
+  it('puts Activity: the busiest signal over its threshold, as the reporter on an instance does', async () => {
+    // Prepare
+    const clock = { now: () => minutes(10) };
+    const ec2 = new SimulatedEc2({ clock, sandboxRoot: dir });
+    const files: Record<string, string | undefined> = {
+      idle: undefined,
+      notebook: '{"memory": 12, "cpu": 4.95}',
+      training: '{"gpu": 90, "memory": 40, "cpu": 35.5, "sessions": 1}',
+      broken: '{"gpu": "lots"}',
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, text] of Object.entries(files)) {
+      const { instanceId } = await ec2.launch(spec(name));
+      ids[name] = instanceId;
+      await ec2.settled();
+      if (text) fs.writeFileSync(path.join(dir, instanceId, 'activity.json'), text);
+    }
+
+    // Act
+    const put = await reportActivity(new LocalMetrics(), ec2, clock, THRESHOLDS);
+
+    // Assess
+    const activity = Object.fromEntries(
+      put.filter((d) => d.metric === 'activity').map((d) => [d.instanceId, d.value]),
+    );
+    expect(activity).toEqual({
+      [ids.idle as string]: 0,
+      [ids.notebook as string]: 1.2,
+      [ids.training as string]: 18,
+    });
+    expect(put.filter((d) => d.instanceId === ids.training).map((d) => d.metric)).toEqual([
+      'gpu',
+      'memory',
+      'cpu',
+      'sessions',
+      'activity',
+    ]);
     ec2.close();
   });
 });

@@ -161,7 +161,7 @@ describe('cloudWatchMetrics', () => {
     const timestamp = at(5);
     const data: MetricDatum[] = Array.from({ length: 2500 }, (_, i) => ({
       instanceId: `i-${i}`,
-      signal: i % 2 === 0 ? 'gpu' : 'sessions',
+      metric: (['gpu', 'sessions', 'activity'] as const)[i % 3] ?? 'gpu',
       value: i,
       timestamp,
     }));
@@ -173,7 +173,7 @@ describe('cloudWatchMetrics', () => {
     const calls = cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
     expect(calls.map((input) => input.MetricData?.length)).toEqual([1000, 1000, 500]);
     expect(calls.every((input) => input.Namespace === 'kismo/activity')).toBe(true);
-    expect(calls[0]?.MetricData?.slice(0, 2)).toEqual([
+    expect(calls[0]?.MetricData?.slice(0, 3)).toEqual([
       {
         MetricName: 'GPUUtilization',
         Dimensions: [{ Name: 'InstanceId', Value: 'i-0' }],
@@ -188,6 +188,13 @@ describe('cloudWatchMetrics', () => {
         Value: 1,
         Unit: 'Count',
       },
+      {
+        MetricName: 'Activity',
+        Dimensions: [{ Name: 'InstanceId', Value: 'i-2' }],
+        Timestamp: timestamp,
+        Value: 2,
+        Unit: 'None',
+      },
     ]);
   });
 
@@ -199,7 +206,7 @@ describe('cloudWatchMetrics', () => {
     });
 
     // Act
-    await custom.put([{ instanceId: 'i-1', signal: 'cpu', value: 5, timestamp: at(0) }]);
+    await custom.put([{ instanceId: 'i-1', metric: 'cpu', value: 5, timestamp: at(0) }]);
 
     // Assess
     expect(cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.Namespace).toBe('kismo/test');
