@@ -20,10 +20,9 @@ export const metricNames: Readonly<Record<ActivityMetric, string>> = {
   activity: 'Activity',
 };
 
-/** The datapoints of one signal of one instance over the window, oldest first. */
-export interface SignalSeries {
+/** The `Activity` datapoints of one instance over a window, oldest first. */
+export interface ActivitySeries {
   readonly instanceId: string;
-  readonly signal: ActivitySignal;
   readonly timestamps: readonly Date[];
   readonly values: readonly number[];
 }
@@ -35,15 +34,20 @@ export interface MetricDatum {
   readonly timestamp: Date;
 }
 
+/** The time a read covers, and the period of its datapoints. */
+export interface MetricsWindow {
+  readonly start: Date;
+  readonly end: Date;
+  readonly periodSeconds: number;
+}
+
 /** CloudWatch, as the services see it. */
 export interface Metrics {
   /**
-   * Every signal of every instance (or only `window.signals`, in that order), each as the maximum
-   * per `periodSeconds`.
+   * The `Activity` of each instance, in the order asked, as its maximum per `periodSeconds`: one
+   * metric per instance, so N instances cost ceil(N / 500) GetMetricData calls.
    */
-  activity(
-    instanceIds: readonly string[],
-    window: { start: Date; end: Date; periodSeconds: number; signals?: readonly ActivitySignal[] },
-  ): Promise<SignalSeries[]>;
+  activity(instanceIds: readonly string[], window: MetricsWindow): Promise<ActivitySeries[]>;
+  /** What the activity reporter does on an instance (the local cloud's simulated one, tests). */
   put(data: readonly MetricDatum[]): Promise<void>;
 }
