@@ -1,11 +1,15 @@
 #!/bin/bash
 # kismo activity reporter: run every 5 minutes by a systemd timer, it tells CloudWatch how busy
-# this instance is (GPU, memory, CPU, logged-in sessions), so the idle monitor can stop it when
-# nobody uses it. A signal it cannot measure is left out: missing data never reads as idle.
+# this instance is (GPU, memory, CPU, logged-in sessions), and Activity, the busiest of them as a
+# fraction of its idle threshold: the one metric the idle monitor reads to stop the instance when
+# nobody uses it. A signal it cannot measure is left out, and then so is Activity: missing data
+# never reads as idle.
 set -euo pipefail
 
 PROC="${KISMO_PROC:-/proc}"
 NAMESPACE='kismo/activity'
+# "signal threshold" lines, written by the bootstrap from the configuration at launch.
+THRESHOLDS_FILE="${KISMO_ROOT:-}/etc/kismo/idle-thresholds"
 
 instance_id() {
   if [ -n "${KISMO_INSTANCE_ID:-}" ]; then
@@ -50,6 +54,25 @@ sessions_count() {
   echo $((logins + ${ssm:-0}))
 }
 
+# max(gpu/T_gpu, memory/T_memory, cpu/T_cpu, sessions/T_sessions), as activityOf in
+# services/kit/activity.ts computes it for the local cloud: 1 or more means something is in use.
+# Six decimals: a ratio just under 1 may round up to 1, which reads as in use, the safe side.
+# Fails, so no Activity is sent, unless every threshold is a positive number.
+activity_ratio() {
+  awk -v gpu="$1" -v memory="$2" -v cpu="$3" -v sessions="$4" '
+    $2 ~ /^[0-9]*[.]?[0-9]+([eE][-+]?[0-9]+)?$/ && $2 + 0 > 0 { limit[$1] = $2 + 0 }
+    END {
+      value["gpu"] = gpu; value["memory"] = memory; value["cpu"] = cpu; value["sessions"] = sessions
+      n = split("gpu memory cpu sessions", names, " ")
+      for (i = 1; i <= n; i++) {
+        if (!(names[i] in limit)) exit 1
+        ratio = value[names[i]] / limit[names[i]]
+        if (i == 1 || ratio > max) max = ratio
+      }
+      printf "%.6f", max
+    }' "$THRESHOLDS_FILE"
+}
+
 datum() {
   printf '{"MetricName":"%s","Dimensions":[{"Name":"InstanceId","Value":"%s"}],"Value":%s,"Unit":"%s"}' \
     "$1" "$ID" "$2" "$3"
@@ -57,10 +80,17 @@ datum() {
 
 ID=$(instance_id)
 data=()
-if value=$(gpu_percent); then data+=("$(datum GPUUtilization "$value" Percent)"); else echo "kismo: no GPU reading" >&2; fi
-if value=$(memory_percent); then data+=("$(datum MemoryUtilization "$value" Percent)"); else echo "kismo: no memory reading" >&2; fi
-if value=$(cpu_percent); then data+=("$(datum CPUUtilization "$value" Percent)"); else echo "kismo: no CPU reading" >&2; fi
-if value=$(sessions_count); then data+=("$(datum LoggedInSessions "$value" Count)"); else echo "kismo: no session count" >&2; fi
+if gpu=$(gpu_percent); then data+=("$(datum GPUUtilization "$gpu" Percent)"); else gpu=''; echo "kismo: no GPU reading" >&2; fi
+if memory=$(memory_percent); then data+=("$(datum MemoryUtilization "$memory" Percent)"); else memory=''; echo "kismo: no memory reading" >&2; fi
+if cpu=$(cpu_percent); then data+=("$(datum CPUUtilization "$cpu" Percent)"); else cpu=''; echo "kismo: no CPU reading" >&2; fi
+if sessions=$(sessions_count); then data+=("$(datum LoggedInSessions "$sessions" Count)"); else sessions=''; echo "kismo: no session count" >&2; fi
+if [ -z "$gpu" ] || [ -z "$memory" ] || [ -z "$cpu" ] || [ -z "$sessions" ]; then
+  echo "kismo: not every signal measured, so no Activity" >&2
+elif activity=$(activity_ratio "$gpu" "$memory" "$cpu" "$sessions"); then
+  data+=("$(datum Activity "$activity" None)")
+else
+  echo "kismo: no positive idle threshold for every signal in $THRESHOLDS_FILE, so no Activity" >&2
+fi
 [ "${#data[@]}" -gt 0 ] || exit 1
 
 json=$(IFS=,; printf '[%s]' "${data[*]}")

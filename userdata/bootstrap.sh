@@ -134,6 +134,9 @@ trap on_exit EXIT
 install_activity_reporter() {
   local bin="$ROOT/usr/local/bin/kismo-activity-reporter" units="$ROOT/etc/systemd/system"
   mkdir -p "$(dirname "$bin")" "$units"
+  # The thresholds of the configuration at launch: the reporter divides each signal by its own.
+  printf 'gpu %s\nmemory %s\ncpu %s\nsessions %s\n' "$IDLE_THRESHOLD_GPU" "$IDLE_THRESHOLD_MEMORY" \
+    "$IDLE_THRESHOLD_CPU" "$IDLE_THRESHOLD_SESSIONS" >"$KISMO_ETC/idle-thresholds"
   cat >"$bin" <<'KISMO_ACTIVITY_REPORTER'
 # @kismo:activity-reporter@
 KISMO_ACTIVITY_REPORTER

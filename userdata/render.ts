@@ -44,6 +44,10 @@ export function renderBootstrap(input: UserDataValuesInput): string {
     ['RUN_B64', v.run === undefined ? '' : Buffer.from(v.run, 'utf8').toString('base64')],
     ['OUTPUTS', v.outputs],
     ['AFTER_RUN', v.afterRun],
+    ['IDLE_THRESHOLD_GPU', String(v.idleThresholds.gpu)],
+    ['IDLE_THRESHOLD_MEMORY', String(v.idleThresholds.memory)],
+    ['IDLE_THRESHOLD_CPU', String(v.idleThresholds.cpu)],
+    ['IDLE_THRESHOLD_SESSIONS', String(v.idleThresholds.sessions)],
   ];
   const block = values.map(([name, value]) => `readonly ${name}=${shellQuote(value)}`).join('\n');
   const withValues = replaceLine(BOOTSTRAP_TEMPLATE, PLACEHOLDERS.values, block);

@@ -5,6 +5,8 @@ import { datasetNameSchema, relativePathSchema, thenActions } from '../contracts
 /** The largest run command the manifest allows; it travels base64-encoded. */
 export const MAX_RUN_COMMAND = 4096;
 
+const idleThreshold = z.number().positive('an idle threshold is a number above 0');
+
 /**
  * Everything the bootstrap script is rendered with. Each value is checked here even when the
  * launcher checked it already: this schema is what keeps the script safe, whoever calls it.
@@ -25,6 +27,16 @@ export const userDataValuesSchema = z
     run: z.string().min(1).max(MAX_RUN_COMMAND).optional(),
     outputs: relativePathSchema.default('outputs'),
     afterRun: z.enum(thenActions).default('terminate'),
+    /**
+     * The configuration's idle thresholds when the instance is launched: its activity reporter
+     * divides each signal by its own for the Activity metric, so they stay with the instance.
+     */
+    idleThresholds: z.object({
+      gpu: idleThreshold,
+      memory: idleThreshold,
+      cpu: idleThreshold,
+      sessions: idleThreshold,
+    }),
   })
   .refine((v) => v.dataset.prefix === `users/${v.owner}/datasets/${v.dataset.name}/`, {
     message: 'the dataset prefix must be users/<owner>/datasets/<name>/ of the same owner',

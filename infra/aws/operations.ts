@@ -88,7 +88,12 @@ export class Operations extends Construct {
       }),
       new GraphWidget({
         title: 'Instances reporting activity (running and booted)',
-        left: [runningInstances()],
+        // A gap between the lines is instances whose reporter cannot measure every signal: the
+        // idle monitor has no Activity to judge them by, and leaves them running.
+        left: [
+          instancesReporting('cpu', 'instances'),
+          instancesReporting('activity', 'with Activity (judged by the idle monitor)'),
+        ],
         width: 6,
         height: 8,
       }),
@@ -148,15 +153,18 @@ function correlationQuery(key: 'sessionId' | 'owner', placeholder: string): Quer
   });
 }
 
-/** The activity reporter sends a CPU reading every 5 minutes from each booted instance: count the series. */
-function runningInstances(): IMetric {
-  const search = `SEARCH('{${METRICS_NAMESPACE},InstanceId} MetricName="${metricNames.cpu}"', 'SampleCount', 300)`;
+/**
+ * The activity reporter sends its readings every 5 minutes from each booted instance: count the
+ * series of one metric, named by it in the graph (where the searches' ids must differ).
+ */
+function instancesReporting(metric: 'cpu' | 'activity', label: string): IMetric {
+  const search = `SEARCH('{${METRICS_NAMESPACE},InstanceId} MetricName="${metricNames[metric]}"', 'SampleCount', 300)`;
   return new MathExpression({
-    expression: 'SUM(readings / readings)',
+    expression: `SUM(${metric} / ${metric})`,
     usingMetrics: {
-      readings: new MathExpression({ expression: search, usingMetrics: {}, period: Duration.minutes(5) }),
+      [metric]: new MathExpression({ expression: search, usingMetrics: {}, period: Duration.minutes(5) }),
     },
-    label: 'instances',
+    label,
     period: Duration.minutes(5),
   });
 }

@@ -305,7 +305,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       fire: async (job) => {
         lastFired = job.name;
         if (job.name === ACTIVITY_JOB) {
-          await reportActivity(metrics, ec2, clock);
+          await reportActivity(metrics, ec2, clock, config.idle.thresholds);
           return;
         }
         const queue = queues.get(job.name);

@@ -36,7 +36,7 @@ function effectsOf(target: Target, decision: Decision, ctx: MonitorContext, tick
       effects.push(() =>
         ctx.publish(instanceIdle, {
           ...keys,
-          readings: forEvent(action.readings),
+          readings: forEvent(action.activity),
           businessHours: action.kind === 'mention',
           strike: action.kind === 'warn' ? action.strike : 0,
           action: action.kind === 'mention' ? 'mention' : 'will-stop',
@@ -62,9 +62,7 @@ function effectsOf(target: Target, decision: Decision, ctx: MonitorContext, tick
       break;
     case 'report-missing':
       effects.push(() =>
-        ctx.ports.chat.post(
-          missingDataMessage({ ...keys, instanceType: instance.instanceType }, action.signals, ctx.config),
-        ),
+        ctx.ports.chat.post(missingDataMessage({ ...keys, instanceType: instance.instanceType }, ctx.config)),
       );
       break;
     case 'none':

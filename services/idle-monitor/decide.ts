@@ -1,9 +1,7 @@
+import { isActive } from '../kit/activity';
 import type { BusinessCalendar } from '../kit/calendar';
-import type { KismoConfig } from '../kit/config';
-import type { ActivitySignal } from '../kit/ports';
-import { activitySignals } from '../kit/ports';
 import type { IdleState } from './idle-state';
-import type { Readings, WindowReading } from './window-reading';
+import type { WindowReading } from './window-reading';
 
 /** Idle readings in a row, outside business hours, that stop an instance. */
 export const STRIKES_TO_STOP = 2;
@@ -11,13 +9,13 @@ export const STRIKES_TO_STOP = 2;
 /** What the monitor does about one running instance after a window. */
 export type IdleAction =
   | { readonly kind: 'none' }
-  /** Business hours: the owner is mentioned, once per idle stretch. */
-  | { readonly kind: 'mention'; readonly readings: Readings }
+  /** Business hours: the owner is mentioned, once per idle stretch. `activity` is the window's peak. */
+  | { readonly kind: 'mention'; readonly activity: number }
   /** Outside business hours: a strike; the next idle reading stops the instance. */
-  | { readonly kind: 'warn'; readonly strike: number; readonly readings: Readings }
-  | { readonly kind: 'stop'; readonly readings: Readings }
+  | { readonly kind: 'warn'; readonly strike: number; readonly activity: number }
+  | { readonly kind: 'stop'; readonly activity: number }
   /** The operators hear of missing data once per stretch; the instance is left alone. */
-  | { readonly kind: 'report-missing'; readonly signals: readonly ActivitySignal[] };
+  | { readonly kind: 'report-missing' };
 
 /** Why strikes were taken back: used again, kept by the owner, a window without data, or business hours began. */
 export type ClearReason = 'active' | 'kept-alive' | 'missing-data' | 'business-hours';
@@ -33,10 +31,12 @@ export interface Decision {
   readonly why: string;
 }
 
-/** What the decision is judged by: the business calendar and the per-signal thresholds. */
+/**
+ * What the decision is judged by: the business calendar. The idle thresholds are not here: each
+ * instance's reporter applied the ones it was launched with when it computed its Activity.
+ */
 export interface Policy {
   readonly calendar: BusinessCalendar;
-  readonly thresholds: KismoConfig['idle']['thresholds'];
 }
 
 /** What is known of the instance before this window: the stored state and the owner's keep-alive. */
@@ -45,14 +45,6 @@ export interface InstanceState {
   /** An owner's `kismo keep … --until`, as an ISO time. */
   readonly keepAliveUntil?: string;
 }
-
-/** The signal at or above its threshold, if any. */
-function activeSignal(max: Partial<Readings>, thresholds: Policy['thresholds']): ActivitySignal | undefined {
-  return activitySignals.find((signal) => (max[signal] ?? Number.NEGATIVE_INFINITY) >= thresholds[signal]);
-}
-
-const complete = (max: Partial<Readings>): max is Readings =>
-  activitySignals.every((signal) => max[signal] !== undefined);
 
 /**
  * The decision table of the idle monitor: (window reading × time × state) → action and next
@@ -80,26 +72,23 @@ export function decide(reading: WindowReading, at: Date, state: InstanceState, p
   if (reading.kind === 'missing') {
     // A window without data breaks the run of idle readings: two strikes must be consecutive.
     return {
-      action: idle.missingSince ? { kind: 'none' } : { kind: 'report-missing', signals: reading.signals },
+      action: idle.missingSince ? { kind: 'none' } : { kind: 'report-missing' },
       next: { ...running, strikes: 0, missingSince: idle.missingSince ?? now },
       ...clear('missing-data'),
-      why: `no data for ${reading.signals.join(', ')} over the whole window${idle.missingSince ? ' (already reported)' : ''}`,
+      why: `no Activity over the whole window${idle.missingSince ? ' (already reported)' : ''}`,
     };
   }
 
   const measured: IdleState = { ...running, missingSince: undefined };
-  const busy = activeSignal(reading.max, policy.thresholds);
-  if (busy || !complete(reading.max)) {
+  const { activity } = reading;
+  if (isActive(activity)) {
     return {
       action: { kind: 'none' },
       next: { ...measured, strikes: 0, mentionedAt: undefined },
       ...clear('active'),
-      why: busy
-        ? `active: ${busy} ${reading.max[busy]} ≥ ${policy.thresholds[busy]}`
-        : 'not every signal read',
+      why: `active: the busiest signal peaked at ${Math.round(activity * 100)}% of its threshold`,
     };
   }
-  const readings = reading.max;
 
   if (policy.calendar.isBusinessTime(at)) {
     // Strikes count only outside business hours; the mention's event carries strike 0.
@@ -112,20 +101,20 @@ export function decide(reading: WindowReading, at: Date, state: InstanceState, p
         why: 'idle, owner already mentioned',
       };
     }
-    return { action: { kind: 'mention', readings }, next, why: 'idle in business hours' };
+    return { action: { kind: 'mention', activity }, next, why: 'idle in business hours' };
   }
 
   // Outside business hours a new business day's idleness will be mentioned again.
   const strike = idle.strikes + 1;
   if (strike >= STRIKES_TO_STOP) {
     return {
-      action: { kind: 'stop', readings },
+      action: { kind: 'stop', activity },
       next: { strikes: 0, stoppedSince: now },
       why: `idle outside business hours, strike ${strike}: stopping`,
     };
   }
   return {
-    action: { kind: 'warn', strike, readings },
+    action: { kind: 'warn', strike, activity },
     next: { ...measured, strikes: strike, mentionedAt: undefined },
     why: `idle outside business hours, strike ${strike}`,
   };

@@ -24,12 +24,13 @@ const handle = (s: Subject): string => s.sessionId ?? s.instanceId;
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** For the operators: an instance's activity data does not cover the window, so it is left alone. */
-export function missingDataMessage(s: Subject, signals: readonly string[], config: KismoConfig): ChatMessage {
+export function missingDataMessage(s: Subject, config: KismoConfig): ChatMessage {
   const text =
-    `📉 No complete activity data from \`${s.instanceId}\` (${esc(s.instanceType)}, owner ${esc(s.owner)}` +
-    `${s.sessionId ? `, session \`${s.sessionId}\`` : ''}) for ${signals.join(', ')} over the last ` +
-    `${config.idle.windowMinutes} minutes. kismo leaves it alone and will not stop it until data is back: ` +
-    'check the activity reporter on the instance. This is reported once until data covers a window again.';
+    `📉 No complete Activity data from \`${s.instanceId}\` (${esc(s.instanceType)}, owner ${esc(s.owner)}` +
+    `${s.sessionId ? `, session \`${s.sessionId}\`` : ''}) over the last ${config.idle.windowMinutes} minutes. ` +
+    'kismo leaves it alone and will not stop it until data is back: check the activity reporter on the ' +
+    'instance (`journalctl -u kismo-activity`), which sends Activity only when it can measure GPU, memory, ' +
+    'CPU and sessions. This is reported once until data covers a window again.';
   return { channel: config.slack.operatorsChannel, text, blocks: [section(text)] };
 }
 

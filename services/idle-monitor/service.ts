@@ -7,10 +7,11 @@ const KEEP_ALIVE = 'kismo/keep-alive/*';
 const CLAIMS = 'kismo/claims/idle-monitor/*';
 
 /**
- * Every hour: reads the activity of every running kismo instance and, when every signal stayed
- * under its threshold for the whole window, mentions the owner (business hours) or counts a
- * strike and stops the instance at the second (outside them). Missing data is never idleness: the
- * operators hear of it. Owners of instances stopped for days are reminded what the volume costs.
+ * Every hour: reads the Activity of every running kismo instance (its busiest signal over its idle
+ * threshold) and, when it stayed under 1 for the whole window, mentions the owner (business hours)
+ * or counts a strike and stops the instance at the second (outside them). Missing data is never
+ * idleness: the operators hear of it. Owners of instances stopped for days are reminded what the
+ * volume costs.
  */
 export default defineService({
   name: 'idle-monitor',
@@ -30,7 +31,7 @@ export default defineService({
     metrics: ['read'],
     chat: true,
   },
-  // Thousands of instances: a few dozen GetMetricData calls, then S3 and bus calls per changed instance.
+  // Thousands of instances: one GetMetricData call per 500, then S3 and bus calls per changed instance.
   timeoutSeconds: 300,
   memoryMb: 512,
   batchSize: 1,

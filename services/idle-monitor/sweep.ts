@@ -90,8 +90,8 @@ export async function sweep(ctx: MonitorContext, tick: Date): Promise<SweepSumma
   const kept = (t: Target) => Date.parse(keepUntil(t) ?? '') > tick.getTime();
   const toRead = running.filter((t) => !kept(t) && age(t) >= windowMs).map((t) => t.instance.instanceId);
   const window = { start: new Date(tick.getTime() - windowMs), end: tick, periodSeconds: PERIOD_SECONDS };
-  const readings = await readActivity(ports.metrics, toRead, window, config.idle.thresholds);
-  const policy = { calendar: businessCalendar(config.calendar), thresholds: config.idle.thresholds };
+  const readings = await readActivity(ports.metrics, toRead, window);
+  const policy = { calendar: businessCalendar(config.calendar) };
 
   const summary: SweepSummary = {
     running: running.length,

@@ -1,26 +1,19 @@
-import type { ActivitySignal } from '../kit/ports';
-
-/** The maximum of each activity signal over a window. */
-export type Readings = Readonly<Record<ActivitySignal, number>>;
+import type { MetricsWindow } from '../kit/ports';
 
 /** What the last window says about one instance. */
 export type WindowReading =
   /**
-   * Data covers the window. `max` holds the maximum of each signal read: all four for an idle
-   * instance, and for an active one the signals up to the first at or above its threshold.
+   * `Activity` data covers the window: `activity` is its peak, the busiest signal as a fraction
+   * of its idle threshold (1 or more: in use).
    */
-  | { readonly kind: 'measured'; readonly max: Partial<Readings> }
-  /** These signals have no data for part of the window: never taken for idleness. */
-  | { readonly kind: 'missing'; readonly signals: readonly ActivitySignal[] }
+  | { readonly kind: 'measured'; readonly activity: number }
+  /** No `Activity` for part of the window: never taken for idleness. */
+  | { readonly kind: 'missing' }
   /** Running for less than the window (or still booting): nothing to judge, nothing to report. */
   | { readonly kind: 'warming-up' };
 
 /** The time a sweep looks back over, and the period of its datapoints. */
-export interface Window {
-  readonly start: Date;
-  readonly end: Date;
-  readonly periodSeconds: number;
-}
+export type Window = MetricsWindow;
 
 /**
  * Whether datapoints (one per period, stamped at the period's start) cover the window. One empty
@@ -44,13 +37,10 @@ export function maximum(values: readonly number[]): number | undefined {
   return max;
 }
 
-/** Readings as an event carries them: percentages within 0–100 to one decimal, whole sessions. */
-export function forEvent(readings: Readings): Readings {
-  const percent = (n: number) => Math.min(100, Math.max(0, Math.round(n * 10) / 10));
-  return {
-    gpu: percent(readings.gpu),
-    memory: percent(readings.memory),
-    cpu: percent(readings.cpu),
-    sessions: Math.max(0, Math.round(readings.sessions)),
-  };
+/**
+ * The readings an `Instance Idle` event carries: the window's peak Activity as a percentage of the
+ * idle threshold, to one decimal, within 0–100 (an idle peak is under 100 %).
+ */
+export function forEvent(activity: number): { activity: number } {
+  return { activity: Math.min(100, Math.max(0, Math.round(activity * 1000) / 10)) };
 }

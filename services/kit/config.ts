@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
 
+const threshold = z.number().positive('an idle threshold is a number above 0');
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM (24 h)');
 
 /** Business hours: outside them idle instances are stopped, at their start they are restarted. */
@@ -39,12 +41,18 @@ export const kismoConfigSchema = z.object({
   idle: z
     .object({
       windowMinutes: z.number().int().positive().default(60),
+      /**
+       * Per signal, the level at or above which an instance counts as in use: GPU, memory and CPU in
+       * percent, logged-in sessions as a count. The launcher renders them into an instance's user
+       * data, where its activity reporter divides each signal by its threshold: a change applies
+       * to instances launched after it. Positive, since the reporter divides by them.
+       */
       thresholds: z
         .object({
-          gpu: z.number().default(5),
-          memory: z.number().default(10),
-          cpu: z.number().default(5),
-          sessions: z.number().default(1),
+          gpu: threshold.default(5),
+          memory: threshold.default(10),
+          cpu: threshold.default(5),
+          sessions: threshold.default(1),
         })
         .default({ gpu: 5, memory: 10, cpu: 5, sessions: 1 }),
       remindStoppedAfterDays: z.number().positive().default(7),

@@ -24,6 +24,7 @@ export function userDataValuesFor(request: LaunchRequest, config: KismoConfig): 
     run,
     outputs: manifest.options.outputs,
     afterRun: manifest.options.afterRun,
+    idleThresholds: config.idle.thresholds,
   };
 }
 

@@ -72,7 +72,7 @@ export async function noticeOf(
       return owners(event.detail.instanceId, bootFailedMessage(event.detail, people));
     case 'Work Finished v1':
       return owners(event.detail.instanceId, workFinishedMessage(event.detail, people));
-    case 'Instance Idle v1': {
+    case 'Instance Idle v2': {
       const i = event.detail;
       const settings = {
         windowMinutes: config.idle.windowMinutes,

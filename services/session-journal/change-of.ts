@@ -86,14 +86,12 @@ export function changeOf(event: JournalEvent): JournalChange {
         ...(d.exitCode !== 0 || lost ? { reason: `the run exited with code ${d.exitCode}${lost}` } : {}),
       };
     }
-    case 'Instance Idle v1': {
+    case 'Instance Idle v2': {
       const { readings: r, strike, action } = event.detail;
       const what = action === 'mention' ? 'owner asked' : `strike ${strike}, will stop`;
       return {
         ...base,
-        entry: entry(
-          `idle (GPU ${r.gpu}%, CPU ${r.cpu}%, memory ${r.memory}%, ${r.sessions} logged in): ${what}`,
-        ),
+        entry: entry(`idle (busiest signal at ${r.activity}% of its threshold): ${what}`),
         facts: { idleStrikes: strike },
       };
     }

@@ -97,17 +97,17 @@ describe('schemas', () => {
   it('point into nested fields', () => {
     // Act
     const result = instanceIdle.detail.safeParse({
-      version: 1,
+      version: 2,
       owner: OWNER,
       instanceId: INSTANCE_ID,
-      readings: { gpu: 101, memory: 3, cpu: 1, sessions: 0 },
+      readings: { activity: 101 },
       businessHours: true,
       strike: 0,
       action: 'mention',
     });
 
     // Assess
-    expect(result.error?.issues.map((i) => i.path)).toEqual([['readings', 'gpu']]);
+    expect(result.error?.issues.map((i) => i.path)).toEqual([['readings', 'activity']]);
   });
 
   it('keep failure reasons to the documented codes', () => {

@@ -108,7 +108,7 @@ export const finished = (o: Overrides<typeof workFinished> = {}): DetailInput<ty
 export const idle = (o: Overrides<typeof instanceIdle> = {}): DetailInput<typeof instanceIdle> => ({
   owner: OWNER,
   instanceId: INSTANCE_ID,
-  readings: { gpu: 0, memory: 3, cpu: 1, sessions: 0 },
+  readings: { activity: 30 },
   businessHours: true,
   strike: 0,
   action: 'mention',

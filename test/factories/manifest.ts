@@ -62,6 +62,7 @@ export function userDataValues(overrides: Partial<UserDataValuesInput> = {}): Us
     owner: OWNER,
     sessionId: SESSION_ID,
     dataset: { name: 'sample', prefix: `users/${OWNER}/datasets/sample/`, files, bytes },
+    idleThresholds: { gpu: 5, memory: 10, cpu: 5, sessions: 1 },
     ...overrides,
   };
 }

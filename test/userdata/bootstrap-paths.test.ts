@@ -1,6 +1,6 @@
 // bootstrap.sh's branches, run by bash with a stub `aws` that keeps S3 in a folder: what it does
 // after the run command, which transfer client it picks, and what it does without an instance id.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finishedMarkerSchema, readyMarkerSchema, sessionKey } from '../../contracts/markers';
@@ -145,6 +145,39 @@ describe('bootstrap.sh activity reporter', () => {
     expect(service).toContain('Environment=AWS_DEFAULT_REGION=eu-west-1\n');
     expect(service).toContain('ExecStart=/usr/local/bin/kismo-activity-reporter\n');
     expect(sandbox.calls('systemctl')).toEqual(['daemon-reload', 'enable --now kismo-activity.timer']);
+  });
+
+  it('gives the reporter the idle thresholds of the launch, and its Activity divides by them', async () => {
+    // Prepare
+    sandbox = makeSandbox({ stubs: { who: '', pgrep: 'echo 0; exit 1' } });
+    const idleThresholds = { gpu: 20, memory: 50, cpu: 5, sessions: 4 };
+    const proc = path.join(sandbox.dir, 'proc');
+    mkdirSync(proc);
+    writeFileSync(path.join(proc, 'meminfo'), 'MemTotal:  1000 kB\nMemAvailable:  750 kB\n');
+    writeFileSync(path.join(proc, 'stat'), 'cpu  100 0 50 1000 10 0 0 0 0 0\n');
+    const booted = await runScript(sandbox, emptyDataset({ idleThresholds }));
+    const installed = readFileSync(path.join(sandbox.root, 'usr/local/bin/kismo-activity-reporter'), 'utf8');
+
+    // Act: GPU at 30 %, memory at 25 %, an idle CPU, nobody logged in
+    const reported = await runScript(
+      sandbox,
+      installed,
+      { KISMO_PROC: proc, KISMO_CPU_SAMPLE_SECONDS: '0', NVIDIA_SMI_OUTPUT: '30' },
+      'reporter.sh',
+    );
+
+    // Assess
+    expect(booted.code, booted.output).toBe(0);
+    expect(readFileSync(path.join(sandbox.root, 'etc/kismo/idle-thresholds'), 'utf8')).toBe(
+      'gpu 20\nmemory 50\ncpu 5\nsessions 4\n',
+    );
+    expect(reported.code, reported.output).toBe(0);
+    const put = sandbox.calls('aws').find((call) => call.startsWith('cloudwatch put-metric-data'));
+    const data = JSON.parse(put?.split(' --metric-data ')[1] ?? '[]') as {
+      MetricName: string;
+      Value: number;
+    }[];
+    expect(data.find((d) => d.MetricName === 'Activity')?.Value).toBe(1.5);
   });
 });
 

@@ -21,11 +21,16 @@ describe('renderUserData', () => {
   it('starts with the values, each single-quoted, the run command in base64', () => {
     // Act
     const script = renderUserData(
-      userDataValues({ run: "echo 'hi' && $(whoami)", outputs: 'out/put', afterRun: 'keep' }),
+      userDataValues({
+        run: "echo 'hi' && $(whoami)",
+        outputs: 'out/put',
+        afterRun: 'keep',
+        idleThresholds: { gpu: 2.5, memory: 10, cpu: 0.5, sessions: 2 },
+      }),
     );
 
     // Assess
-    expect(script.split('\n').slice(0, 14)).toEqual([
+    expect(script.split('\n').slice(0, 18)).toEqual([
       '#!/bin/bash',
       'set -euo pipefail',
       "readonly BUCKET='kismo-test'",
@@ -39,6 +44,10 @@ describe('renderUserData', () => {
       `readonly RUN_B64='${Buffer.from("echo 'hi' && $(whoami)").toString('base64')}'`,
       "readonly OUTPUTS='out/put'",
       "readonly AFTER_RUN='keep'",
+      "readonly IDLE_THRESHOLD_GPU='2.5'",
+      "readonly IDLE_THRESHOLD_MEMORY='10'",
+      "readonly IDLE_THRESHOLD_CPU='0.5'",
+      "readonly IDLE_THRESHOLD_SESSIONS='2'",
       `LOG_FILE="\${KISMO_LOG_FILE:-/var/log/kismo-bootstrap.log}"`,
     ]);
     expect(script).toContain(`<<'KISMO_ACTIVITY_REPORTER'\n${ACTIVITY_REPORTER}KISMO_ACTIVITY_REPORTER\n`);
@@ -63,6 +72,16 @@ describe('renderUserData', () => {
     ['outputs that climb out', { outputs: '../etc' }, 'outputs'],
     ['a region with a command', { region: 'us-east-1;reboot' }, 'region'],
     ['a run command over 4096 characters', { run: 'x'.repeat(MAX_RUN_COMMAND + 1) }, 'run'],
+    [
+      'an idle threshold of 0 (the reporter divides by it)',
+      { idleThresholds: { gpu: 5, memory: 10, cpu: 0, sessions: 1 } },
+      'idleThresholds.cpu',
+    ],
+    [
+      'a negative idle threshold',
+      { idleThresholds: { gpu: -5, memory: 10, cpu: 5, sessions: 1 } },
+      'idleThresholds.gpu',
+    ],
   ])('refuses %s, naming the field', (_, overrides, field) => {
     expect(() => renderUserData(userDataValues(overrides))).toThrow(InvalidUserDataError);
     expect(() => renderUserData(userDataValues(overrides))).toThrow(

@@ -109,6 +109,8 @@ trap on_exit EXIT
 install_activity_reporter() {
   local bin="$ROOT/usr/local/bin/kismo-activity-reporter" units="$ROOT/etc/systemd/system"
   mkdir -p "$(dirname "$bin")" "$units"
+  printf 'gpu %s\\nmemory %s\\ncpu %s\\nsessions %s\\n' "$IDLE_THRESHOLD_GPU" "$IDLE_THRESHOLD_MEMORY" \\
+    "$IDLE_THRESHOLD_CPU" "$IDLE_THRESHOLD_SESSIONS" >"$KISMO_ETC/idle-thresholds"
   cat >"$bin" <<'KISMO_ACTIVITY_REPORTER'
 # @kismo:activity-reporter@
 KISMO_ACTIVITY_REPORTER
@@ -220,6 +222,7 @@ export const ACTIVITY_REPORTER = `#!/bin/bash
 set -euo pipefail
 PROC="\${KISMO_PROC:-/proc}"
 NAMESPACE='kismo/activity'
+THRESHOLDS_FILE="\${KISMO_ROOT:-}/etc/kismo/idle-thresholds"
 instance_id() {
   if [ -n "\${KISMO_INSTANCE_ID:-}" ]; then
     printf '%s' "$KISMO_INSTANCE_ID"
@@ -255,16 +258,37 @@ sessions_count() {
   ssm=$(pgrep -c -f 'ssm-session-worker' 2>/dev/null || true)
   echo $((logins + \${ssm:-0}))
 }
+activity_ratio() {
+  awk -v gpu="$1" -v memory="$2" -v cpu="$3" -v sessions="$4" '
+    $2 ~ /^[0-9]*[.]?[0-9]+([eE][-+]?[0-9]+)?$/ && $2 + 0 > 0 { limit[$1] = $2 + 0 }
+    END {
+      value["gpu"] = gpu; value["memory"] = memory; value["cpu"] = cpu; value["sessions"] = sessions
+      n = split("gpu memory cpu sessions", names, " ")
+      for (i = 1; i <= n; i++) {
+        if (!(names[i] in limit)) exit 1
+        ratio = value[names[i]] / limit[names[i]]
+        if (i == 1 || ratio > max) max = ratio
+      }
+      printf "%.6f", max
+    }' "$THRESHOLDS_FILE"
+}
 datum() {
   printf '{"MetricName":"%s","Dimensions":[{"Name":"InstanceId","Value":"%s"}],"Value":%s,"Unit":"%s"}' \\
     "$1" "$ID" "$2" "$3"
 }
 ID=$(instance_id)
 data=()
-if value=$(gpu_percent); then data+=("$(datum GPUUtilization "$value" Percent)"); else echo "kismo: no GPU reading" >&2; fi
-if value=$(memory_percent); then data+=("$(datum MemoryUtilization "$value" Percent)"); else echo "kismo: no memory reading" >&2; fi
-if value=$(cpu_percent); then data+=("$(datum CPUUtilization "$value" Percent)"); else echo "kismo: no CPU reading" >&2; fi
-if value=$(sessions_count); then data+=("$(datum LoggedInSessions "$value" Count)"); else echo "kismo: no session count" >&2; fi
+if gpu=$(gpu_percent); then data+=("$(datum GPUUtilization "$gpu" Percent)"); else gpu=''; echo "kismo: no GPU reading" >&2; fi
+if memory=$(memory_percent); then data+=("$(datum MemoryUtilization "$memory" Percent)"); else memory=''; echo "kismo: no memory reading" >&2; fi
+if cpu=$(cpu_percent); then data+=("$(datum CPUUtilization "$cpu" Percent)"); else cpu=''; echo "kismo: no CPU reading" >&2; fi
+if sessions=$(sessions_count); then data+=("$(datum LoggedInSessions "$sessions" Count)"); else sessions=''; echo "kismo: no session count" >&2; fi
+if [ -z "$gpu" ] || [ -z "$memory" ] || [ -z "$cpu" ] || [ -z "$sessions" ]; then
+  echo "kismo: not every signal measured, so no Activity" >&2
+elif activity=$(activity_ratio "$gpu" "$memory" "$cpu" "$sessions"); then
+  data+=("$(datum Activity "$activity" None)")
+else
+  echo "kismo: no positive idle threshold for every signal in $THRESHOLDS_FILE, so no Activity" >&2
+fi
 [ "\${#data[@]}" -gt 0 ] || exit 1
 json=$(IFS=,; printf '[%s]' "\${data[*]}")
 aws cloudwatch put-metric-data --namespace "$NAMESPACE" --metric-data "$json"

@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ActivitySignal, Clock, MetricDatum, Metrics } from '../../../services/kit/ports';
+import { activityOf, type IdleThresholds, type SignalReading } from '../../../services/kit/activity';
+import type { Clock, MetricDatum, Metrics } from '../../../services/kit/ports';
 import { activitySignals } from '../../../services/kit/ports';
 import type { SimulatedEc2 } from '../ec2/simulated-ec2';
 
@@ -12,7 +13,7 @@ import type { SimulatedEc2 } from '../ec2/simulated-ec2';
 export const ACTIVITY_FILE = 'activity.json';
 
 /** One reading of every signal: GPU, memory and CPU in percent, and the logged-in sessions. */
-export type ActivityReading = Readonly<Record<ActivitySignal, number>>;
+export type ActivityReading = SignalReading;
 
 const reading = z.object({
   gpu: z.number().min(0).default(0),
@@ -43,13 +44,16 @@ export async function readActivityFile(sandboxDir: string): Promise<ActivityRead
 }
 
 /**
- * One round of the activity reporter (every five minutes on a real instance): a datum per signal
- * for every running instance, stamped with the clock's time. Returns what it put.
+ * One round of the activity reporter (every five minutes on a real instance): for every running
+ * instance a datum per signal and its `Activity`, stamped with the clock's time. A real instance
+ * divides by the thresholds rendered into its user data at launch; a simulated one by the local
+ * cloud's. Returns what it put.
  */
 export async function reportActivity(
   metrics: Metrics,
   compute: SimulatedEc2,
   clock: Clock,
+  thresholds: IdleThresholds,
 ): Promise<MetricDatum[]> {
   const timestamp = clock.now();
   const data: MetricDatum[] = [];
@@ -58,8 +62,9 @@ export async function reportActivity(
     const activity = sandbox ? await readActivityFile(sandbox) : reading.parse({});
     if (!activity) continue;
     for (const signal of activitySignals) {
-      data.push({ instanceId, signal, value: activity[signal], timestamp });
+      data.push({ instanceId, metric: signal, value: activity[signal], timestamp });
     }
+    data.push({ instanceId, metric: 'activity', value: activityOf(activity, thresholds), timestamp });
   }
   await metrics.put(data);
   return data;

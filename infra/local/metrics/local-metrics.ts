@@ -3,7 +3,13 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ActivitySignal, MetricDatum, Metrics, SignalSeries } from '../../../services/kit/ports';
+import type {
+  ActivityMetric,
+  ActivitySeries,
+  MetricDatum,
+  Metrics,
+  MetricsWindow,
+} from '../../../services/kit/ports';
 import { activitySignals } from '../../../services/kit/ports';
 
 export interface LocalMetricsOptions {
@@ -11,16 +17,7 @@ export interface LocalMetricsOptions {
   readonly stateFile?: string;
 }
 
-/** The window of a query, as GetMetricData takes it. */
-export interface ActivityWindow {
-  readonly start: Date;
-  readonly end: Date;
-  readonly periodSeconds: number;
-  /** @default every signal */
-  readonly signals?: readonly ActivitySignal[];
-}
-
-/** An in-process CloudWatch for the activity signals, with GetMetricData's `Maximum` statistic. */
+/** An in-process CloudWatch for the activity metrics, with GetMetricData's `Maximum` statistic. */
 export class LocalMetrics implements Metrics {
   readonly #data: MetricDatum[] = [];
   readonly #stateFile: string | undefined;
@@ -42,30 +39,34 @@ export class LocalMetrics implements Metrics {
     this.#startNewLine = false;
   }
 
-  /** Every signal of every instance asked for; a series with no datapoint in the window is empty. */
-  async activity(instanceIds: readonly string[], window: ActivityWindow): Promise<SignalSeries[]> {
+  /** The `Activity` of every instance asked for; a series with no datapoint in the window is empty. */
+  async activity(instanceIds: readonly string[], window: MetricsWindow): Promise<ActivitySeries[]> {
     if (!(window.periodSeconds > 0))
       throw new Error(`periodSeconds must be positive, not ${window.periodSeconds}`);
-    return instanceIds.flatMap((instanceId) =>
-      (window.signals ?? activitySignals).map((signal) => this.#series(instanceId, signal, window)),
-    );
+    return instanceIds.map((instanceId) => ({
+      instanceId,
+      ...this.series(instanceId, 'activity', window),
+    }));
   }
 
-  #series(instanceId: string, signal: ActivitySignal, window: ActivityWindow): SignalSeries {
+  /** One metric of one instance as the maximum per period, stamped with the period's start, oldest first. */
+  series(
+    instanceId: string,
+    metric: ActivityMetric,
+    window: MetricsWindow,
+  ): { timestamps: Date[]; values: number[] } {
     const start = window.start.getTime();
     const end = window.end.getTime();
     const periodMs = window.periodSeconds * 1000;
     const maxima = new Map<number, number>();
     for (const datum of this.#data) {
       const t = datum.timestamp.getTime();
-      if (datum.instanceId !== instanceId || datum.signal !== signal || t < start || t >= end) continue;
+      if (datum.instanceId !== instanceId || datum.metric !== metric || t < start || t >= end) continue;
       const bucket = Math.floor((t - start) / periodMs);
       maxima.set(bucket, Math.max(maxima.get(bucket) ?? Number.NEGATIVE_INFINITY, datum.value));
     }
     const buckets = [...maxima.keys()].sort((a, b) => a - b);
     return {
-      instanceId,
-      signal,
       timestamps: buckets.map((bucket) => new Date(start + bucket * periodMs)),
       values: buckets.map((bucket) => maxima.get(bucket) ?? 0),
     };
@@ -93,7 +94,7 @@ function copyDatum(datum: MetricDatum): MetricDatum {
 
 const savedDatum = z.object({
   instanceId: z.string(),
-  signal: z.enum(activitySignals),
+  metric: z.enum([...activitySignals, 'activity']),
   value: z.number(),
   timestamp: z.iso.datetime().transform((text) => new Date(text)),
 });

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import pLimit from 'p-limit';
 import { chunk } from '../chunk';
-import type { ActivitySignal, MetricDatum, Metrics, SignalSeries } from '../ports/metrics';
-import { activitySignals, METRICS_NAMESPACE, metricNames } from '../ports/metrics';
+import type { ActivityMetric, ActivitySeries, MetricDatum, Metrics, MetricsWindow } from '../ports/metrics';
+import { METRICS_NAMESPACE, metricNames } from '../ports/metrics';
 
 export interface CloudWatchMetricsOptions {
   /** @default METRICS_NAMESPACE */
@@ -25,32 +25,23 @@ const MAX_DATUMS_PER_CALL = 1000;
 /** Enough to read thousands of instances in one Lambda run, well under the 50 TPS quota. */
 const CONCURRENT_CALLS = 4;
 
-const units: Readonly<Record<ActivitySignal, StandardUnit>> = {
+const units: Readonly<Record<ActivityMetric, StandardUnit>> = {
   gpu: 'Percent',
   memory: 'Percent',
   cpu: 'Percent',
   sessions: 'Count',
+  activity: 'None',
 };
 
 interface Wanted {
   readonly id: string;
   readonly instanceId: string;
-  readonly signal: ActivitySignal;
 }
 
 interface Points {
   readonly timestamps: Date[];
   readonly values: number[];
 }
-
-// Query ids must start with a lowercase letter; the index keeps them unique across batches.
-const wantedOf = (
-  instanceIds: readonly string[],
-  signals: readonly ActivitySignal[] = activitySignals,
-): Wanted[] =>
-  instanceIds.flatMap((instanceId, i) =>
-    signals.map((signal, j) => ({ id: `m${i * signals.length + j}`, instanceId, signal })),
-  );
 
 /** Pages can split one series anywhere, so sort once everything is in. */
 const oldestFirst = ({ timestamps, values }: Points): Points => {
@@ -76,7 +67,7 @@ export function cloudWatchMetrics(client: CloudWatchClient, options: CloudWatchM
     MetricStat: {
       Metric: {
         Namespace: namespace,
-        MetricName: metricNames[w.signal],
+        MetricName: metricNames.activity,
         Dimensions: [{ Name: 'InstanceId', Value: w.instanceId }],
       },
       Period: periodSeconds,
@@ -87,7 +78,7 @@ export function cloudWatchMetrics(client: CloudWatchClient, options: CloudWatchM
 
   const fetchBatch = async (
     batch: readonly Wanted[],
-    window: { start: Date; end: Date; periodSeconds: number },
+    window: MetricsWindow,
     into: Map<string, Points>,
   ): Promise<void> => {
     const queries = batch.map((w) => query(w, window.periodSeconds));
@@ -112,15 +103,15 @@ export function cloudWatchMetrics(client: CloudWatchClient, options: CloudWatchM
   };
 
   return {
-    async activity(instanceIds, window): Promise<SignalSeries[]> {
-      const wanted = wantedOf(instanceIds, window.signals);
+    async activity(instanceIds, window): Promise<ActivitySeries[]> {
+      // Query ids must start with a lowercase letter; the index keeps them unique across batches.
+      const wanted = instanceIds.map((instanceId, i): Wanted => ({ id: `m${i}`, instanceId }));
       const points = new Map<string, Points>(wanted.map((w) => [w.id, { timestamps: [], values: [] }]));
       await Promise.all(
         chunk(wanted, MAX_QUERIES_PER_CALL).map((batch) => limit(() => fetchBatch(batch, window, points))),
       );
       return wanted.map((w) => ({
         instanceId: w.instanceId,
-        signal: w.signal,
         ...oldestFirst(points.get(w.id) ?? { timestamps: [], values: [] }),
       }));
     },
@@ -128,11 +119,11 @@ export function cloudWatchMetrics(client: CloudWatchClient, options: CloudWatchM
     async put(data: readonly MetricDatum[]): Promise<void> {
       const datums = data.map(
         (d): CwDatum => ({
-          MetricName: metricNames[d.signal],
+          MetricName: metricNames[d.metric],
           Dimensions: [{ Name: 'InstanceId', Value: d.instanceId }],
           Timestamp: d.timestamp,
           Value: d.value,
-          Unit: units[d.signal],
+          Unit: units[d.metric],
         }),
       );
       for (const batch of chunk(datums, MAX_DATUMS_PER_CALL)) {

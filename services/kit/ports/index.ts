@@ -11,7 +11,14 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type { Compute, Instance, InstanceFilter, InstanceState, LaunchSpec } from './compute';
 export { InsufficientCapacityError, TAGS } from './compute';
-export type { ActivitySignal, MetricDatum, Metrics, SignalSeries } from './metrics';
+export type {
+  ActivityMetric,
+  ActivitySeries,
+  ActivitySignal,
+  MetricDatum,
+  Metrics,
+  MetricsWindow,
+} from './metrics';
 export { activitySignals, METRICS_NAMESPACE, metricNames } from './metrics';
 export type { ObjectSummary, Objects, PutOptions, StoredObject } from './objects';
 export { getJson, PreconditionFailedError } from './objects';

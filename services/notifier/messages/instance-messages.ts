@@ -28,13 +28,12 @@ export function idleMessage(
   people: People,
   settings: IdleSettings,
 ): Message {
-  const r = d.readings;
-  const readings = `GPU ${r.gpu}%, memory ${r.memory}%, CPU ${r.cpu}%, ${r.sessions} logged in`;
+  const peak = `its busiest signal peaked at ${d.readings.activity}% of its idle threshold`;
   if (d.action === 'mention') {
-    const line = `${people.ping} your instance has been idle for ${settings.windowMinutes} minutes (${readings}). Stop it with \`kismo stop ${handle(d)}\`, or keep it with \`kismo keep ${handle(d)} --until ${settings.dayEnds}\`.`;
+    const line = `${people.ping} your instance has been idle for ${settings.windowMinutes} minutes — ${peak}. Stop it with \`kismo stop ${handle(d)}\`, or keep it with \`kismo keep ${handle(d)} --until ${settings.dayEnds}\`.`;
     return { text: line, blocks: [header('💤 Idle'), section(line), ids(d)] };
   }
-  const line = `${people.name}'s instance is idle outside business hours (${readings}), strike ${d.strike}: it stops at the next idle reading unless it is used or kept (\`kismo keep ${handle(d)} --until ${settings.dayStarts}\`).`;
+  const line = `${people.name}'s instance is idle outside business hours — ${peak} — strike ${d.strike}: it stops at the next idle reading unless it is used or kept (\`kismo keep ${handle(d)} --until ${settings.dayStarts}\`).`;
   return { text: line, blocks: [header('💤 Idle — will stop'), section(line), ids(d)] };
 }
 

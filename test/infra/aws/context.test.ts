@@ -101,6 +101,19 @@ describe('parseSettings', () => {
     expect(message).toBe('cdk.json has no context "kismo": copy it from the repository\'s cdk.json');
   });
 
+  it('refuses an idle threshold of zero or below: the activity reporter divides by it', () => {
+    // Act
+    const message = problemsOf({
+      ...shippedContext(),
+      idle: { thresholds: { gpu: 0, memory: -10, cpu: 5, sessions: 1 } },
+    });
+
+    // Assess
+    expect(message).toContain('kismo.idle.thresholds.gpu: an idle threshold is a number above 0');
+    expect(message).toContain('kismo.idle.thresholds.memory: an idle threshold is a number above 0');
+    expect(message).not.toContain('thresholds.cpu');
+  });
+
   it('takes only the log retentions CloudWatch Logs offers', () => {
     // Act
     const message = problemsOf({ ...shippedContext(), logRetentionDays: 10 });

@@ -377,6 +377,8 @@ describe('operations', () => {
       expect(body).toContain(title);
     }
     expect(body).toContain('kismo-sample-launcher');
+    expect(body).toContain('MetricName=\\"CPUUtilization\\"');
+    expect(body).toContain('MetricName=\\"Activity\\"');
   });
 
   it('saves Logs Insights queries by session and by owner over every function’s logs and the event log', () => {

@@ -64,9 +64,9 @@ describe('the idle monitor on the AWS adapters', () => {
     ec2.on(StopInstancesCommand).resolves({});
   });
 
-  it('reads one signal per call in screening order, then tags and stops the instance at its second strike', async () => {
+  it('reads the instance’s Activity in one call, then tags and stops the instance at its second strike', async () => {
     // Prepare
-    cloudWatch.on(GetMetricDataCommand).callsFake(answerAll(0));
+    cloudWatch.on(GetMetricDataCommand).callsFake(answerAll(0.4));
     const ports = memoryPorts({
       compute: ec2Compute(new EC2Client({ region: 'us-east-1' }), { launchTemplateId: 'lt-0abc' }),
       metrics: cloudWatchMetrics(new CloudWatchClient({ region: 'us-east-1' })),
@@ -90,13 +90,24 @@ describe('the idle monitor on the AWS adapters', () => {
       ]),
     );
     const reads = cloudWatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
-    expect(reads.map((r) => r.MetricDataQueries?.map((q) => q.MetricStat?.Metric?.MetricName))).toEqual([
-      ['MemoryUtilization'],
-      ['GPUUtilization'],
-      ['CPUUtilization'],
-      ['LoggedInSessions'],
-    ]);
-    expect(reads[0]).toMatchObject({ StartTime: new Date('2026-11-30T10:00:00Z'), EndTime: new Date(TICK) });
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({
+      StartTime: new Date('2026-11-30T10:00:00Z'),
+      EndTime: new Date(TICK),
+      MetricDataQueries: [
+        {
+          MetricStat: {
+            Metric: {
+              Namespace: 'kismo/activity',
+              MetricName: 'Activity',
+              Dimensions: [{ Name: 'InstanceId', Value: INSTANCE_ID }],
+            },
+            Period: 300,
+            Stat: 'Maximum',
+          },
+        },
+      ],
+    });
     const calls = ec2.calls().map((c) => c.args[0].constructor.name);
     expect(calls.filter((name) => name !== 'DescribeInstancesCommand')).toEqual([
       'CreateTagsCommand',
@@ -115,9 +126,9 @@ describe('the idle monitor on the AWS adapters', () => {
     ]);
   });
 
-  it('stops reading at the first signal above its threshold, and touches nothing', async () => {
-    // Prepare: memory at 45 % (a loaded notebook)
-    cloudWatch.on(GetMetricDataCommand).callsFake(answerAll(45));
+  it('touches nothing when the busiest signal reached its threshold', async () => {
+    // Prepare: Activity 1, e.g. memory at exactly 10 % (a loaded notebook)
+    cloudWatch.on(GetMetricDataCommand).callsFake(answerAll(1));
     const ports = memoryPorts({
       compute: ec2Compute(new EC2Client({ region: 'us-east-1' }), { launchTemplateId: 'lt-0abc' }),
       metrics: cloudWatchMetrics(new CloudWatchClient({ region: 'us-east-1' })),

@@ -8,24 +8,19 @@ import {
 import type { IdleState } from '../../../services/idle-monitor/idle-state';
 import type { WindowReading } from '../../../services/idle-monitor/window-reading';
 import { businessCalendar } from '../../../services/kit/calendar';
-import { calendarSchema, parseConfig } from '../../../services/kit/config';
+import { calendarSchema } from '../../../services/kit/config';
 
-const thresholds = parseConfig({ bucket: 'kismo-test' }).idle.thresholds;
-const tokyo: Policy = { calendar: businessCalendar(calendarSchema.parse({})), thresholds };
+const tokyo: Policy = { calendar: businessCalendar(calendarSchema.parse({})) };
 const newYork: Policy = {
   calendar: businessCalendar(calendarSchema.parse({ timeZone: 'America/New_York', holidays: 'none' })),
-  thresholds,
 };
 
-// Readings: the maxima over the window.
-const IDLE: WindowReading = { kind: 'measured', max: { memory: 3, gpu: 0, cpu: 1.5, sessions: 0 } };
-const GPU_BUSY_LOW_MEMORY: WindowReading = {
-  kind: 'measured',
-  max: { memory: 4, gpu: 85, cpu: 2, sessions: 0 },
-};
-const MEMORY_BUSY: WindowReading = { kind: 'measured', max: { memory: 40 } };
-const LOGGED_IN: WindowReading = { kind: 'measured', max: { memory: 3, gpu: 0, cpu: 1, sessions: 1 } };
-const MISSING: WindowReading = { kind: 'missing', signals: ['memory'] };
+// Readings: the window's peak Activity, the busiest signal over its idle threshold.
+const IDLE: WindowReading = { kind: 'measured', activity: 0.3 };
+const GPU_BUSY: WindowReading = { kind: 'measured', activity: 17 };
+const AT_THRESHOLD: WindowReading = { kind: 'measured', activity: 1 };
+const JUST_UNDER: WindowReading = { kind: 'measured', activity: 0.99 };
+const MISSING: WindowReading = { kind: 'missing' };
 const WARMING_UP: WindowReading = { kind: 'warming-up' };
 
 // Times (Asia/Tokyo is UTC+9).
@@ -73,15 +68,23 @@ describe('the idle decision table', () => {
     ['idle, evening, one strike', IDLE, MON_2000, state({ strikes: 1 }), 'stop'],
     ['idle, Saturday 11:00 (weekend is off hours)', IDLE, SAT_1100, state(), 'warn 1'],
     ['idle, a public holiday at 11:00 (off hours)', IDLE, HOLIDAY_1100, state({ strikes: 1 }), 'stop'],
+    ['GPU busy (Activity 17), evening, one strike', GPU_BUSY, MON_2000, state({ strikes: 1 }), 'none'],
     [
-      'GPU busy with low memory, evening, one strike',
-      GPU_BUSY_LOW_MEMORY,
+      'a signal exactly at its threshold (Activity 1), evening, one strike',
+      AT_THRESHOLD,
       MON_2000,
       state({ strikes: 1 }),
       'none',
     ],
-    ['memory busy (screening stopped there), evening', MEMORY_BUSY, MON_2000, state({ strikes: 1 }), 'none'],
-    ['someone logged in, evening', LOGGED_IN, MON_2000, state({ strikes: 1 }), 'none'],
+    [
+      'every signal just under its threshold (Activity 0.99), evening, one strike',
+      JUST_UNDER,
+      MON_2000,
+      state({ strikes: 1 }),
+      'stop',
+    ],
+    ['a signal exactly at its threshold, business hours', AT_THRESHOLD, MON_1100, state(), 'none'],
+    ['Activity 0.99, business hours', JUST_UNDER, MON_1100, state(), 'mention'],
     ['missing data, evening, one strike', MISSING, MON_2000, state({ strikes: 1 }), 'report-missing'],
     [
       'missing data, already reported',
@@ -112,16 +115,13 @@ describe('the idle decision table', () => {
     const decisions = hours(tokyo, [
       [MON_1100, IDLE],
       [MON_1200, IDLE],
-      ['2026-11-30T04:00:00Z', GPU_BUSY_LOW_MEMORY],
+      ['2026-11-30T04:00:00Z', GPU_BUSY],
       ['2026-11-30T05:00:00Z', IDLE],
     ]);
 
     // Assess
     expect(decisions.map(summary)).toEqual(['mention', 'none', 'none', 'mention']);
-    expect(decisions[0]?.action).toEqual({
-      kind: 'mention',
-      readings: { memory: 3, gpu: 0, cpu: 1.5, sessions: 0 },
-    });
+    expect(decisions[0]?.action).toEqual({ kind: 'mention', activity: 0.3 });
   });
 
   it('strikes an idle instance at night, then stops it at the second idle reading in a row', () => {
@@ -140,7 +140,7 @@ describe('the idle decision table', () => {
     // Act
     const decisions = hours(tokyo, [
       [MON_1900, IDLE],
-      [MON_2000, GPU_BUSY_LOW_MEMORY],
+      [MON_2000, GPU_BUSY],
       [MON_2100, IDLE],
     ]);
 
@@ -162,7 +162,7 @@ describe('the idle decision table', () => {
 
     // Assess
     expect(decisions.map(summary)).toEqual(['warn 1', 'report-missing', 'none', 'warn 1', 'report-missing']);
-    expect(decisions[1]?.action).toEqual({ kind: 'report-missing', signals: ['memory'] });
+    expect(decisions[1]?.action).toEqual({ kind: 'report-missing' });
     expect(decisions[1]?.cleared).toEqual({ strikes: 1, reason: 'missing-data' });
   });
 

@@ -51,6 +51,7 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
 
   let idle: Instance;
   let busy: Instance;
+  let notebook: Instance;
   let ownerStopped: Instance;
 
   beforeAll(async () => {
@@ -58,8 +59,12 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
     test.cloud.tap((e) => events.push(e));
     idle = await launch('20261130-010000-idle01');
     busy = await launch('20261130-010000-busy01');
+    notebook = await launch('20261130-010000-note01');
     ownerStopped = await launch('20261130-010000-mine01');
+    // Memory just under its 10 % threshold is still idle; exactly at it, in use.
+    await setActivity(test.cloud, idle.instanceId, { memory: 9.9, cpu: 1 });
     await setActivity(test.cloud, busy.instanceId, { gpu: 92, memory: 40, sessions: 1 });
+    await setActivity(test.cloud, notebook.instanceId, { memory: 10 });
   });
   afterAll(async () => test.stop());
 
@@ -69,7 +74,10 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
 
     // Assess
     expect(seen(idle.instanceId)).toEqual(['02:00Z Instance Idle mention']);
+    const mention = events.find((e) => e['detail-type'] === 'Instance Idle');
+    expect(mention?.detail).toMatchObject({ instanceId: idle.instanceId, readings: { activity: 99 } });
     expect(seen(busy.instanceId)).toEqual([]);
+    expect(seen(notebook.instanceId)).toEqual([]);
   });
 
   it('strikes at 19:00, stops at 20:00, and tags the instance as stopped by the idle monitor', async () => {
@@ -97,6 +105,7 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
       [TAGS.stoppedAt]: '2026-11-30T11:00:00.000Z',
     });
     expect((await state(busy.instanceId))?.state).toBe('running');
+    expect((await state(notebook.instanceId))?.state).toBe('running');
     expect((await status('20261130-010000-idle01')).state).toBe('stopped');
   });
 
@@ -112,6 +121,7 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
     expect((await state(ownerStopped.instanceId))?.state).toBe('stopped');
     expect(seen(ownerStopped.instanceId)).toEqual(['02:00Z Instance Idle mention']);
     expect(seen(busy.instanceId)).toEqual([]);
+    expect(seen(notebook.instanceId)).toEqual([]);
     expect(await status('20261130-010000-idle01')).toMatchObject({ state: 'ready', idleStrikes: 0 });
     expect(await test.cloud.deadLetters('idle-monitor')).toEqual([]);
     expect(await test.cloud.deadLetters('business-hours-restarter')).toEqual([]);

@@ -3,21 +3,23 @@ import { MovableClock } from '../../../infra/local/clock/movable-clock';
 import { SimulatedEc2 } from '../../../infra/local/ec2/simulated-ec2';
 import { LocalMetrics } from '../../../infra/local/metrics/local-metrics';
 import service from '../../../services/idle-monitor/service';
+import { activityOf, type SignalReading } from '../../../services/kit/activity';
 import { type KismoConfigInput, parseConfig } from '../../../services/kit/config';
 import { deliver } from '../../../services/kit/deliver';
 import { keepAliveKey } from '../../../services/kit/keep-alive';
 import { logger } from '../../../services/kit/logger';
-import { activitySignals, TAGS } from '../../../services/kit/ports';
+import { activitySignals, type MetricDatum, TAGS } from '../../../services/kit/ports';
 import { envelope } from '../../factories/events';
 import { OWNER } from '../../factories/kismo-events';
 import { RecordingChat } from '../../support/local-cloud';
 import { memoryPorts } from '../../support/memory-ports';
 
-/** A reading of every signal, as the activity reporter sends it. */
-export type Activity = Readonly<Record<(typeof activitySignals)[number], number>>;
-
-export const IDLE: Activity = { gpu: 0, memory: 3, cpu: 1.5, sessions: 0 };
-export const BUSY_GPU: Activity = { gpu: 85, memory: 4, cpu: 2, sessions: 0 };
+export const IDLE: SignalReading = { gpu: 0, memory: 3, cpu: 1.5, sessions: 0 };
+export const BUSY_GPU: SignalReading = { gpu: 85, memory: 4, cpu: 2, sessions: 0 };
+/** Memory at 99 % of its threshold, nothing else: still idle. */
+export const JUST_UNDER: SignalReading = { gpu: 0, memory: 9.9, cpu: 0, sessions: 0 };
+/** Memory exactly at its threshold: in use. */
+export const AT_THRESHOLD: SignalReading = { gpu: 0, memory: 10, cpu: 0, sessions: 0 };
 
 /** The idle monitor over memory S3, a simulated EC2, local metrics and a recording chat; Monday 10:00 JST. */
 export function monitorSetup(config: Partial<KismoConfigInput> = {}) {
@@ -47,13 +49,19 @@ export function monitorSetup(config: Partial<KismoConfigInput> = {}) {
       await ec2.settled();
       return { ...instance, sessionId };
     },
-    /** Puts a reading every five minutes in [from, to), as the reporter on the instance does. */
-    async report(instanceId: string, activity: Activity, from: string, to: string) {
-      const data = [];
+    /**
+     * Puts a reading every five minutes in [from, to), as the reporter on the instance does: each
+     * signal and their Activity under the configured thresholds.
+     */
+    async report(instanceId: string, reading: SignalReading, from: string, to: string) {
+      const data: MetricDatum[] = [];
+      const activity = activityOf(reading, parsed.idle.thresholds);
       for (let t = Date.parse(from); t < Date.parse(to); t += 5 * 60_000) {
+        const timestamp = new Date(t);
         for (const signal of activitySignals) {
-          data.push({ instanceId, signal, value: activity[signal], timestamp: new Date(t) });
+          data.push({ instanceId, metric: signal, value: reading[signal], timestamp });
         }
+        data.push({ instanceId, metric: 'activity', value: activity, timestamp });
       }
       await metrics.put(data);
     },

@@ -3,14 +3,14 @@ import { idleKey } from '../../../services/idle-monitor/idle-state';
 import { TAGS } from '../../../services/kit/ports';
 import { OWNER } from '../../factories/kismo-events';
 import { all } from '../../support/collect';
-import { BUSY_GPU, IDLE, monitorSetup } from './monitor-setup';
+import { AT_THRESHOLD, BUSY_GPU, IDLE, JUST_UNDER, monitorSetup } from './monitor-setup';
 
 // Monday 30 November 2026 in Tokyo (UTC+9): 11:00 is 02:00Z, 19:00 is 10:00Z.
 const JST = (day: number, hour: number, minute = 0) =>
   new Date(Date.UTC(2026, 10, day, hour - 9, minute)).toISOString();
 
 describe('the idle monitor’s sweep', () => {
-  it('mentions an idle instance once in business hours, with the maxima of its window', async () => {
+  it('mentions an idle instance once in business hours, with the peak of its window', async () => {
     // Prepare
     const m = monitorSetup();
     const instance = await m.launch();
@@ -28,11 +28,11 @@ describe('the idle monitor’s sweep', () => {
           owner: OWNER,
           instanceId: instance.instanceId,
           sessionId: instance.sessionId,
-          readings: { gpu: 0, memory: 3, cpu: 1.5, sessions: 0 },
+          readings: { activity: 30 },
           businessHours: true,
           strike: 0,
           action: 'mention',
-          version: 1,
+          version: 2,
         },
       ],
     ]);
@@ -93,8 +93,8 @@ describe('the idle monitor’s sweep', () => {
     // Assess
     expect(m.published()).toEqual([]);
     expect(m.chat.messages.map((message) => message.channel)).toEqual(['#kismo-ops']);
-    expect(m.chat.messages[0]?.text).toContain(`No complete activity data from \`${instance.instanceId}\``);
-    expect(m.chat.messages[0]?.text).toContain('for memory over the last 60 minutes');
+    expect(m.chat.messages[0]?.text).toContain(`No complete Activity data from \`${instance.instanceId}\``);
+    expect(m.chat.messages[0]?.text).toContain('over the last 60 minutes');
     const [still] = await all(m.ec2.describe({ instanceIds: [instance.instanceId] }));
     expect(still?.state).toBe('running');
   });
@@ -132,7 +132,56 @@ describe('the idle monitor’s sweep', () => {
       ['Instance Stopped', 'idle'],
     ]);
     const readTimes = read.mock.calls.filter(([ids]) => ids.includes(instance.instanceId)).length;
-    expect(readTimes).toBe(2 * 4);
+    expect(readTimes).toBe(2);
+  });
+
+  it('stops an instance whose busiest signal stayed at 99 % of its threshold, never one that reached it', async () => {
+    // Prepare
+    const m = monitorSetup();
+    const under = await m.launch();
+    const at = await m.launch();
+    await m.report(under.instanceId, JUST_UNDER, JST(30, 10), JST(30, 20));
+    await m.report(at.instanceId, IDLE, JST(30, 10), JST(30, 20));
+    await m.report(at.instanceId, AT_THRESHOLD, JST(30, 19, 30), JST(30, 19, 35));
+
+    // Act
+    await m.tick(JST(30, 19));
+    await m.tick(JST(30, 20));
+
+    // Assess
+    const of = (instanceId: string) =>
+      m
+        .published()
+        .filter(([, d]) => d.instanceId === instanceId)
+        .map(([type, d]) => [type, d.action ?? d.reason, d.readings]);
+    expect(of(under.instanceId)).toEqual([
+      ['Instance Idle', 'will-stop', { activity: 99 }],
+      ['Instance Stopped', 'idle', undefined],
+    ]);
+    expect(of(at.instanceId)).toEqual([
+      ['Instance Idle', 'will-stop', { activity: 30 }],
+      ['Idle Strikes Cleared', 'active', undefined],
+    ]);
+  });
+
+  it('judges by the thresholds the reporter applied, not by the signals alone', async () => {
+    // Prepare: memory at 40 % is in use under the default threshold of 10 %, idle under one of 50 %
+    const m = monitorSetup({ idle: { thresholds: { gpu: 5, memory: 50, cpu: 5, sessions: 1 } } });
+    const instance = await m.launch();
+    await m.report(
+      instance.instanceId,
+      { gpu: 0, memory: 40, cpu: 1, sessions: 0 },
+      JST(30, 10),
+      JST(30, 12),
+    );
+
+    // Act
+    await m.tick(JST(30, 11));
+
+    // Assess
+    expect(m.published().map(([type, d]) => [type, d.readings])).toEqual([
+      ['Instance Idle', { activity: 80 }],
+    ]);
   });
 
   it('reads each sweep once, however often the tick is delivered', async () => {

@@ -60,6 +60,29 @@ describe('launcher', () => {
     expect(bus.published('Launch Failed')).toEqual([]);
   });
 
+  it('renders the configured idle thresholds into the user data, for the instance’s reporter', async () => {
+    // Prepare
+    const { objects, ec2 } = start({
+      config: { idle: { thresholds: { gpu: 15, memory: 25.5, cpu: 10, sessions: 2 } } },
+    });
+    const key = await pushSession(objects);
+
+    // Act
+    await harness.deliver(key);
+
+    // Assess
+    const [instance] = await harness.instancesOf(SESSION_ID);
+    const userData = ec2.userData(instance?.instanceId ?? '');
+    expect(userData).toContain(
+      [
+        "readonly IDLE_THRESHOLD_GPU='15'",
+        "readonly IDLE_THRESHOLD_MEMORY='25.5'",
+        "readonly IDLE_THRESHOLD_CPU='10'",
+        "readonly IDLE_THRESHOLD_SESSIONS='2'",
+      ].join('\n'),
+    );
+  });
+
   it('launches once and announces once when the same event comes five times', async () => {
     // Prepare
     const { objects, bus } = start();

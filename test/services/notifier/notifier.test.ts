@@ -126,6 +126,34 @@ describe('notifier', () => {
     expect(JSON.stringify(chat.messages)).not.toContain('<@');
   });
 
+  it('tells the owner how busy an idle instance was: its busiest signal against its threshold', async () => {
+    // Prepare
+    const chat = new RecordingChat();
+    const n = notifierSetup(chat);
+
+    // Act
+    await n.deliver(kismoEnvelope(instanceIdle, idle({ sessionId: SESSION_ID, readings: { activity: 12 } })));
+    await n.deliver(
+      kismoEnvelope(
+        instanceIdle,
+        idle({
+          sessionId: SESSION_ID,
+          readings: { activity: 4.5 },
+          action: 'will-stop',
+          businessHours: false,
+          strike: 1,
+        }),
+        { time: '2026-11-30T11:00:00Z' },
+      ),
+    );
+
+    // Assess
+    expect(chat.messages.map((m) => m.text)).toEqual([
+      `<@U0ADA> your instance has been idle for 60 minutes — its busiest signal peaked at 12% of its idle threshold. Stop it with \`kismo stop ${SESSION_ID}\`, or keep it with \`kismo keep ${SESSION_ID} --until 19:00\`.`,
+      `*${OWNER}*'s instance is idle outside business hours — its busiest signal peaked at 4.5% of its idle threshold — strike 1: it stops at the next idle reading unless it is used or kept (\`kismo keep ${SESSION_ID} --until 09:00\`).`,
+    ]);
+  });
+
   it('says why a launch failed and what to do', async () => {
     // Prepare
     const chat = new RecordingChat();

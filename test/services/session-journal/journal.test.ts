@@ -95,7 +95,7 @@ describe('session-journal', () => {
       'launched p3.2xlarge i-0abc12345def67890 in us-east-1a',
       'ready at 10.0.1.17 after 74 s boot, 12.5 s data',
       'costs $3.06/h, $6.12 so far (estimate)',
-      'idle (GPU 0%, CPU 1%, memory 3%, 0 logged in): strike 1, will stop',
+      'idle (busiest signal at 30% of its threshold): strike 1, will stop',
       'stopped (idle)',
       'started again (business-hours)',
       'work finished with exit code 2 after 5 min',

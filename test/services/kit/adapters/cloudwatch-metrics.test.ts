@@ -21,23 +21,23 @@ describe('cloudWatchMetrics', () => {
     cloudWatch.reset();
   });
 
-  it('asks for the maximum of each signal of each instance in the kismo namespace', async () => {
+  it('asks for the maximum Activity of each instance in the kismo namespace', async () => {
     // Prepare
     cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
 
     // Act
-    const series = await metrics.activity(['i-abc'], window);
+    const series = await metrics.activity(['i-abc', 'i-def'], window);
 
     // Assess
     const calls = cloudWatch.commandCalls(GetMetricDataCommand);
     expect(calls).toHaveLength(1);
-    const query = (id: string, MetricName: string) => ({
+    const query = (id: string, instanceId: string) => ({
       Id: id,
       MetricStat: {
         Metric: {
           Namespace: 'kismo/activity',
-          MetricName,
-          Dimensions: [{ Name: 'InstanceId', Value: 'i-abc' }],
+          MetricName: 'Activity',
+          Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
         },
         Period: 300,
         Stat: 'Maximum',
@@ -45,21 +45,14 @@ describe('cloudWatchMetrics', () => {
       ReturnData: true,
     });
     expect(calls[0]?.args[0].input).toEqual({
-      MetricDataQueries: [
-        query('m0', 'GPUUtilization'),
-        query('m1', 'MemoryUtilization'),
-        query('m2', 'CPUUtilization'),
-        query('m3', 'LoggedInSessions'),
-      ],
+      MetricDataQueries: [query('m0', 'i-abc'), query('m1', 'i-def')],
       StartTime: at(0),
       EndTime: at(60),
       ScanBy: 'TimestampAscending',
     });
-    expect(series.map((s) => [s.instanceId, s.signal, s.values])).toEqual([
-      ['i-abc', 'gpu', []],
-      ['i-abc', 'memory', []],
-      ['i-abc', 'cpu', []],
-      ['i-abc', 'sessions', []],
+    expect(series).toEqual([
+      { instanceId: 'i-abc', timestamps: [], values: [] },
+      { instanceId: 'i-def', timestamps: [], values: [] },
     ]);
   });
 
@@ -69,33 +62,33 @@ describe('cloudWatchMetrics', () => {
       .on(GetMetricDataCommand)
       .resolvesOnce({
         MetricDataResults: [
-          { Id: 'm0', Timestamps: [at(5), at(10)], Values: [90, 80] },
-          { Id: 'm3', Timestamps: [at(5)], Values: [1] },
+          { Id: 'm0', Timestamps: [at(5), at(10)], Values: [0.9, 0.8] },
+          { Id: 'm2', Timestamps: [at(5)], Values: [1] },
         ],
         NextToken: 'page-2',
       })
       .resolvesOnce({
         MetricDataResults: [
-          { Id: 'm0', Timestamps: [at(15)], Values: [3] },
-          { Id: 'm2', Timestamps: [at(0)], Values: [12] },
+          { Id: 'm0', Timestamps: [at(0)], Values: [0.3] },
+          { Id: 'm1', Timestamps: [at(0)], Values: [12] },
         ],
       });
 
     // Act
-    const series = await metrics.activity(['i-abc'], window);
+    const series = await metrics.activity(['i-abc', 'i-def', 'i-ghi'], window);
 
     // Assess
     const calls = cloudWatch.commandCalls(GetMetricDataCommand);
     expect(calls.map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
-    const gpu = series.find((s) => s.signal === 'gpu');
-    expect(gpu?.timestamps).toEqual([at(5), at(10), at(15)]);
-    expect(gpu?.values).toEqual([90, 80, 3]);
-    expect(series.find((s) => s.signal === 'cpu')?.values).toEqual([12]);
-    expect(series.find((s) => s.signal === 'sessions')?.values).toEqual([1]);
-    expect(series.find((s) => s.signal === 'memory')?.values).toEqual([]);
+    expect(calls[1]?.args[0].input.MetricDataQueries).toEqual(calls[0]?.args[0].input.MetricDataQueries);
+    expect(series).toEqual([
+      { instanceId: 'i-abc', timestamps: [at(0), at(5), at(10)], values: [0.3, 0.9, 0.8] },
+      { instanceId: 'i-def', timestamps: [at(0)], values: [12] },
+      { instanceId: 'i-ghi', timestamps: [at(5)], values: [1] },
+    ]);
   });
 
-  it('reads 10,000 instances in exactly 80 calls of at most 500 queries, at most 4 at once', async () => {
+  it('reads 10,000 instances in exactly 20 calls of at most 500 queries, at most 4 at once', async () => {
     // Prepare
     let inFlight = 0;
     let mostInFlight = 0;
@@ -120,39 +113,18 @@ describe('cloudWatchMetrics', () => {
     const batches = cloudWatch
       .commandCalls(GetMetricDataCommand)
       .map((c) => c.args[0].input.MetricDataQueries ?? []);
-    expect(batches).toHaveLength(80);
+    expect(batches).toHaveLength(20);
     expect(batches.every((batch) => batch.length <= 500)).toBe(true);
     const queryIds = batches.flat().map((q) => q.Id ?? '');
-    expect(new Set(queryIds).size).toBe(40_000);
+    expect(new Set(queryIds).size).toBe(10_000);
     expect(queryIds.every((id) => /^[a-z][a-zA-Z0-9_]*$/.test(id))).toBe(true);
+    expect(new Set(batches.flat().map((q) => q.MetricStat?.Metric?.MetricName))).toEqual(
+      new Set(['Activity']),
+    );
     expect(mostInFlight).toBe(4);
-    expect(series).toHaveLength(40_000);
-    const last = series.at(-1);
-    expect([last?.instanceId, last?.signal, last?.values]).toEqual(['i-9999', 'sessions', [39_999]]);
-  });
-
-  it('reads only the signals asked for: one signal of 10,000 instances is 20 calls', async () => {
-    // Prepare
-    cloudWatch.on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => ({
-      MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({
-        Id: q.Id,
-        Timestamps: [],
-        Values: [],
-      })),
-    }));
-
-    // Act
-    const series = await metrics.activity(ids(10_000), { ...window, signals: ['memory'] });
-
-    // Assess
-    const batches = cloudWatch
-      .commandCalls(GetMetricDataCommand)
-      .map((c) => c.args[0].input.MetricDataQueries ?? []);
-    expect(batches).toHaveLength(20);
-    const names = new Set(batches.flat().map((q) => q.MetricStat?.Metric?.MetricName));
-    expect([...names]).toEqual(['MemoryUtilization']);
     expect(series).toHaveLength(10_000);
-    expect(series.every((s) => s.signal === 'memory')).toBe(true);
+    expect(series.map((s) => s.values[0])).toEqual(ids(10_000).map((_, i) => i));
+    expect(series.at(-1)?.instanceId).toBe('i-9999');
   });
 
   it('puts datums with their units, in calls of at most 1000', async () => {
@@ -161,7 +133,7 @@ describe('cloudWatchMetrics', () => {
     const timestamp = at(5);
     const data: MetricDatum[] = Array.from({ length: 2500 }, (_, i) => ({
       instanceId: `i-${i}`,
-      signal: i % 2 === 0 ? 'gpu' : 'sessions',
+      metric: (['gpu', 'sessions', 'activity'] as const)[i % 3] ?? 'gpu',
       value: i,
       timestamp,
     }));
@@ -173,7 +145,7 @@ describe('cloudWatchMetrics', () => {
     const calls = cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
     expect(calls.map((input) => input.MetricData?.length)).toEqual([1000, 1000, 500]);
     expect(calls.every((input) => input.Namespace === 'kismo/activity')).toBe(true);
-    expect(calls[0]?.MetricData?.slice(0, 2)).toEqual([
+    expect(calls[0]?.MetricData?.slice(0, 3)).toEqual([
       {
         MetricName: 'GPUUtilization',
         Dimensions: [{ Name: 'InstanceId', Value: 'i-0' }],
@@ -188,6 +160,13 @@ describe('cloudWatchMetrics', () => {
         Value: 1,
         Unit: 'Count',
       },
+      {
+        MetricName: 'Activity',
+        Dimensions: [{ Name: 'InstanceId', Value: 'i-2' }],
+        Timestamp: timestamp,
+        Value: 2,
+        Unit: 'None',
+      },
     ]);
   });
 
@@ -199,7 +178,7 @@ describe('cloudWatchMetrics', () => {
     });
 
     // Act
-    await custom.put([{ instanceId: 'i-1', signal: 'cpu', value: 5, timestamp: at(0) }]);
+    await custom.put([{ instanceId: 'i-1', metric: 'cpu', value: 5, timestamp: at(0) }]);
 
     // Assess
     expect(cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.Namespace).toBe('kismo/test');
