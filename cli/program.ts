@@ -88,6 +88,11 @@ export function buildProgram(): Command {
     .option('--wait', 'follow the session until it is ready or failed (default on a terminal)')
     .option('--no-wait', 'end once the manifest is written')
     .option('-y, --yes', 'do not ask for confirmation', false)
+    .option(
+      '--verify',
+      'list the bucket to check every object, even when the last push of this dataset was this machine’s',
+      false,
+    )
     .addHelpText(
       'after',
       `
@@ -95,6 +100,10 @@ Only new and changed files are sent (a local index under $XDG_STATE_HOME/kismo r
 confirmed); files deleted locally are deleted in the bucket (it keeps old versions). An interrupted
 push, run again, sends only what is missing. The manifest is written last, after every file is in
 place; an interrupted push never leaves one behind.
+
+What the bucket holds is checked against a listing of the dataset, unless the dataset's sync
+record (users/<owner>/sync/<name>.json) shows that the last push of it was this machine's: then
+one small read stands for the listing. Changed objects by hand, outside kismo? Use --verify.
 
 --wait follows users/<owner>/sessions/<id>/status.json, which the session journal writes. Where no
 journal runs yet, push reports that and is done once the manifest is written.`,

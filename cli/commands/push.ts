@@ -30,6 +30,8 @@ export interface PushOptions {
   /** `undefined`: wait on a terminal only. */
   readonly wait?: boolean;
   readonly yes: boolean;
+  /** List the bucket even when the dataset's sync record matches the index. */
+  readonly verify?: boolean;
 }
 
 /**
@@ -82,6 +84,7 @@ export async function push(
         scan,
         index: LocalIndex.open(indexPath(identity, io.env), identity),
         concurrency: options.concurrency,
+        verify: options.verify,
         signal,
         progress: createProgress(mode, io),
       });

@@ -6,7 +6,7 @@ import type { LocalFile } from './local-file';
 
 export interface ScanOptions {
   /** Whether the current user may read a file. Injected by tests, which run as root. */
-  readonly canRead?: (absolutePath: string) => boolean;
+  readonly canRead?: (absolutePath: string, stats: Stats) => boolean;
 }
 
 /** The folder's regular files, minus `.kismoignore`d ones, sorted by path. */
@@ -86,7 +86,7 @@ export function scanFolder(folder: string, options: ScanOptions = {}): ScanResul
         problems.push({ path: rel, reason: 'not a regular file' });
       } else if (/[\p{Cc}]/u.test(rel)) {
         problems.push({ path: JSON.stringify(rel), reason: 'a control character in its name' });
-      } else if (!canRead(absolute)) {
+      } else if (!canRead(absolute, stats)) {
         problems.push({ path: rel, reason: 'permission denied' });
       } else {
         files.push({ path: rel, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs });
@@ -126,7 +126,18 @@ function resolveRoot(folder: string): string {
   return realpathSync(folder);
 }
 
-function readable(absolutePath: string): boolean {
+const user = process.getuid?.();
+const groups = new Set([process.getgid?.(), ...(process.getgroups?.() ?? [])]);
+
+/**
+ * Whether this user may read the file: its mode bits say so for almost every file, from the stat
+ * the walk made anyway; only a file they seem to deny is asked of the kernel (an ACL may grant it).
+ * An access(2) per file cost as much as the stat itself: 90 ms in a folder of 20,000.
+ */
+function readable(absolutePath: string, stats: Stats): boolean {
+  if (user === 0) return true;
+  const bits = stats.uid === user ? 0o400 : groups.has(stats.gid) ? 0o040 : 0o004;
+  if (user !== undefined && (stats.mode & bits) !== 0) return true;
   try {
     accessSync(absolutePath, constants.R_OK);
     return true;

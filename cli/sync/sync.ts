@@ -6,9 +6,10 @@ import type { DigestEntry } from './digest';
 import type { LocalIndex } from './local-index';
 import { planSync } from './plan';
 import type { SyncProgress } from './progress';
-import { listRemote } from './remote-listing';
+import { listRemote, type RemoteObject } from './remote-listing';
 import type { ScanResult } from './scan';
 import { type FileOutcome, syncFile } from './sync-file';
+import { datasetState, readSyncRecord, writeSyncRecord } from './sync-record';
 import { DEFAULT_PART_SIZE, type Transfer } from './transfer';
 
 export interface SyncOptions {
@@ -24,6 +25,8 @@ export interface SyncOptions {
   readonly progress?: SyncProgress;
   /** @default 8 MiB */
   readonly partSize?: number;
+  /** List the bucket even when the dataset's sync record matches the index (`kismo push --verify`). */
+  readonly verify?: boolean;
 }
 
 /** The dataset as it now stands in the bucket. */
@@ -36,6 +39,8 @@ export interface SyncResult {
   /** Files whose object already held their content. */
   readonly skipped: number;
   readonly deleted: number;
+  /** How the bucket's side was known: its listing, or the sync record matching the index. */
+  readonly remote: 'listed' | 'recorded';
 }
 
 /**
@@ -51,7 +56,10 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
   const concurrency = options.concurrency ?? 16;
   const progress = options.progress;
   try {
-    const remote = await listRemote(options.s3, options.bucket, options.prefix, signal);
+    const record = await readSyncRecord(options.s3, options.bucket, options.prefix);
+    const known = indexedObjects(index);
+    const recorded = !options.verify && record.state !== undefined && record.state === datasetState(known);
+    const remote = recorded ? known : await listRemote(options.s3, options.bucket, options.prefix, signal);
     const plan = planSync(scan.files, index, remote);
     progress?.planned({
       files: plan.work.length,
@@ -92,6 +100,7 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     const local = new Set(scan.files.map((f) => f.path));
     for (const path of [...index.paths()]) if (!local.has(path)) index.forget(path);
     index.save();
+    await writeSyncRecord(options.s3, options.bucket, record, datasetState(indexedObjects(index)));
     progress?.finished();
     const entries = scan.files.map((file) => {
       const entry = index.get(file.path);
@@ -104,10 +113,21 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
       uploaded: outcomes.filter((o) => o === 'sent').length,
       skipped: plan.skip.length + outcomes.filter((o) => o === 'same').length,
       deleted: plan.deletions.length,
+      remote: recorded ? 'recorded' : 'listed',
     };
   } finally {
     index.close();
   }
+}
+
+/** The objects the index says this machine put in the bucket, as a listing would show them. */
+function indexedObjects(index: LocalIndex): Map<string, RemoteObject> {
+  const objects = new Map<string, RemoteObject>();
+  for (const path of index.paths()) {
+    const entry = index.get(path);
+    if (entry) objects.set(path, { size: entry.size, etag: entry.etag });
+  }
+  return objects;
 }
 
 /** Like Promise.all, but on the first failure it stops the rest and waits for them before rejecting. */

@@ -191,12 +191,29 @@ async function portsOfEntry(entry: string): Promise<PortName[]> {
   return portsOf(service);
 }
 
+/**
+ * The SDK's XML parser builds every string a character at a time; `xml-parser.ts` is the same
+ * parser taking each token with one `slice` (same results, checked against the SDK's), about
+ * 1.7× faster on a ListObjectsV2 page or an EC2 DescribeInstances answer.
+ */
+export const fastXmlParser: Plugin = {
+  name: 'kismo-fast-xml-parser',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]xml-builder[\\/]dist-es[\\/]xml-parser\.js$/ }, () => ({
+      contents: `export { parseXML } from ${JSON.stringify(path.join(REPO_ROOT, 'infra/aws/xml-parser.ts'))};`,
+      loader: 'js',
+      resolveDir: REPO_ROOT,
+    }));
+  },
+};
+
 /** Why functions are bundled through esbuild's API: its CLI (what `NodejsFunction` runs) takes no plugins. */
 export const BUNDLE_PLUGINS: readonly Plugin[] = [
   zodNamespaceImports,
   sdkSchemaKeys,
   builtinsByRequire,
   lambdaCredentials,
+  fastXmlParser,
 ];
 
 /** The bundle through esbuild's API, with the plugins. */

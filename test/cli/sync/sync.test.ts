@@ -41,20 +41,29 @@ describe('the sync engine, against the local cloud', () => {
     prefix = `users/ada/datasets/data-${n}/`;
   });
 
-  /** One sync of `folder` to `prefix`, as `kismo push` runs it. */
-  async function sync() {
+  /** One sync of `folder` to `prefix`, as `kismo push` runs it (`machine` names whose index it uses). */
+  async function sync(options: { verify?: boolean; machine?: string } = {}) {
     const scan = scanFolder(folder);
     const identity = { root: scan.root, endpoint: test.cloud.endpoint, bucket: test.cloud.bucket, prefix };
-    const index = LocalIndex.open(indexPath(identity, { XDG_STATE_HOME: stateHome }), identity);
-    const result = await syncFolder({ s3, bucket: test.cloud.bucket, prefix, scan, index, concurrency: 8 });
+    const state = options.machine ? `${stateHome}-${options.machine}` : stateHome;
+    const index = LocalIndex.open(indexPath(identity, { XDG_STATE_HOME: state }), identity);
+    const result = await syncFolder({
+      s3,
+      bucket: test.cloud.bucket,
+      prefix,
+      scan,
+      index,
+      concurrency: 8,
+      verify: options.verify,
+    });
     await log.settle();
     return { result };
   }
 
   /** Runs a sync and returns the keys S3 reported written and deleted meanwhile. */
-  async function syncAndWatch() {
+  async function syncAndWatch(options: { verify?: boolean; machine?: string } = {}) {
     const from = log.events.length;
-    const { result } = await sync();
+    const { result } = await sync(options);
     return { result, created: log.created(prefix, from), deleted: log.deleted(prefix, from) };
   }
 
@@ -151,18 +160,57 @@ describe('the sync engine, against the local cloud', () => {
     expect(result).toMatchObject({ uploaded: 0, skipped: 10 });
   });
 
-  it('re-sends an object deleted behind its back, whatever its index says', async () => {
+  it('trusts its index, without listing the bucket, while the last push of the dataset was its own', async () => {
+    // Prepare
+    writeTree(folder, manyFiles(4, 1024));
+    const first = await syncAndWatch();
+
+    // Act
+    const again = await syncAndWatch();
+
+    // Assess
+    expect(first.result.remote).toBe('listed');
+    expect(again.result).toMatchObject({ remote: 'recorded', uploaded: 0, skipped: 4 });
+    expect(again.created).toEqual([]);
+  });
+
+  it('re-sends an object deleted behind its back when asked to verify, whatever its index says', async () => {
     // Prepare
     writeTree(folder, manyFiles(4, 1024));
     await syncAndWatch();
     await s3.send(new DeleteObjectCommand({ Bucket: test.cloud.bucket, Key: `${prefix}f003.bin` }));
 
     // Act
-    const { result, created } = await syncAndWatch();
+    const { result, created } = await syncAndWatch({ verify: true });
 
     // Assess
     expect(created).toEqual([`${prefix}f003.bin`]);
-    expect(result).toMatchObject({ uploaded: 1, skipped: 3 });
+    expect(result).toMatchObject({ remote: 'listed', uploaded: 1, skipped: 3 });
+  });
+
+  it('lists the bucket again once another machine has pushed the dataset, and sends what that one changed back', async () => {
+    // Prepare: this machine pushes; another pushes a different version of one file.
+    writeTree(folder, manyFiles(4, 1024));
+    await syncAndWatch();
+    const ours = readFileSync(path.join(folder, 'f001.bin'));
+    writeFileSync(path.join(folder, 'f001.bin'), 'the other machine’s version');
+    await syncAndWatch({ machine: 'other' });
+    writeFileSync(path.join(folder, 'f001.bin'), ours);
+    const stamp = new Date(Date.now() - 60_000);
+    utimesSync(path.join(folder, 'f001.bin'), stamp, stamp);
+
+    // Act: this machine's index still says f001 is in place, as it left it.
+    const { result, created } = await syncAndWatch();
+
+    // Assess
+    expect(result.remote).toBe('listed');
+    expect(created).toEqual([`${prefix}f001.bin`]);
+    const { Body } = await s3.send(
+      new GetObjectCommand({ Bucket: test.cloud.bucket, Key: `${prefix}f001.bin` }),
+    );
+    expect(
+      Buffer.from(await (Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()),
+    ).toEqual(ours);
   });
 
   it('sends a 20 MiB file in parts that download as the same bytes', async () => {

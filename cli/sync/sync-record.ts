@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { s3Objects } from '../../services/kit/adapters/s3-objects';
+import { getJson, PreconditionFailedError } from '../../services/kit/ports/objects';
+import type { RemoteObject } from './remote-listing';
+
+/**
+ * What the last finished push of a dataset left in the bucket, as a fingerprint of every object
+ * (path, size, ETag), kept beside the dataset at `users/<owner>/sync/<name>.json`. When it is the
+ * fingerprint of this machine's index, no one has pushed this dataset since this machine did, and
+ * the index says what the bucket holds: the push needs one small GET instead of listing every
+ * object (20 requests and most of an unchanged re-push for 20,000 files). Anything else — another
+ * machine's push, an interrupted one, no record — and the push lists the bucket, as `--verify` does.
+ * Objects changed by hand, outside kismo, only a listing sees: `kismo push --verify`.
+ */
+export interface SyncRecord {
+  readonly key: string;
+  /** The record's fingerprint, and its ETag for a conditional update; both absent without a record. */
+  readonly state?: string;
+  readonly etag?: string;
+}
+
+const recordSchema = z.object({ schemaVersion: z.literal(1), state: z.string() });
+
+/** `users/<owner>/datasets/<name>/` → `users/<owner>/sync/<name>.json` (outside the dataset itself). */
+export function syncRecordKey(prefix: string): string {
+  const match = /^(users\/[^/]+\/)datasets\/([^/]+)\/$/.exec(prefix);
+  if (!match) throw new Error(`${prefix} is not a dataset prefix (users/<owner>/datasets/<name>/)`);
+  return `${match[1]}sync/${match[2]}.json`;
+}
+
+/** The fingerprint of a dataset's objects: SHA-256 over their sorted paths, sizes and ETags. */
+export function datasetState(objects: Iterable<readonly [string, RemoteObject]>): string {
+  const hash = createHash('sha256');
+  for (const [path, { size, etag }] of [...objects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    hash.update(`${path}\u0000${size}\u0000${etag}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/** The dataset's record; a missing or unreadable one is no record (the push then lists the bucket). */
+export async function readSyncRecord(s3: S3Client, bucket: string, prefix: string): Promise<SyncRecord> {
+  const key = syncRecordKey(prefix);
+  const found = await getJson(s3Objects(s3, bucket), key);
+  const parsed = recordSchema.safeParse(found?.value);
+  return parsed.success ? { key, state: parsed.data.state, etag: found?.etag } : { key, etag: found?.etag };
+}
+
+/**
+ * Records `state` as the dataset's, unless someone else's push changed the record since it was
+ * read (a conditional write): then the next push lists the bucket, which is always right.
+ */
+export async function writeSyncRecord(
+  s3: S3Client,
+  bucket: string,
+  record: SyncRecord,
+  state: string,
+): Promise<void> {
+  if (record.state === state) return;
+  const body = JSON.stringify({
+    schemaVersion: 1,
+    state,
+    writtenAt: new Date().toISOString(),
+    host: os.hostname(),
+  });
+  try {
+    await s3Objects(s3, bucket).put(record.key, body, {
+      contentType: 'application/json',
+      ...(record.etag ? { ifMatch: record.etag } : { ifNoneMatch: true }),
+    });
+  } catch (error) {
+    if (!(error instanceof PreconditionFailedError)) throw error;
+  }
+}
