@@ -61,7 +61,7 @@ export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord>
       format: 'esm',
       platform: 'node',
       target: FUNCTION_BUNDLING.target,
-      minify: process.env.KISMO_MINIFY !== '0',
+      minify: true,
       sourcemap: true,
       sourcesContent: false,
       mainFields: [...FUNCTION_BUNDLING.mainFields],
