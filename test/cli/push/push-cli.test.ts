@@ -67,7 +67,9 @@ describe('kismo push, the real CLI against the local cloud', () => {
     expect(result.sessionId).toMatch(/^\d{8}-\d{6}-[0-9a-z]{6}$/);
     expect(lines[0]).toMatchObject({ event: 'plan', files: 41 });
     const written = log.created('users/ada/', from);
-    expect(written).toHaveLength(42);
+    // The 41 files, the dataset's sync record once they are all in place, and the manifest last.
+    expect(written).toHaveLength(43);
+    expect(written.at(-2)).toBe('users/ada/sync/first.json');
     expect(written.at(-1)).toBe(`users/ada/sessions/${result.sessionId}/manifest.json`);
     const s3 = test.cloud.s3();
     const listed = await s3.send(
