@@ -124,13 +124,15 @@ export const sdkSchemaKeys: Plugin = {
  * exports, and reading runs their lazy getters: the facade of `node:http` loads Node's internal
  * fetch stack (undici, and with it `node:http2`), a third of a function's cold start spent on code
  * it never calls. A `require` returns the module itself and runs only what is used, so each import
- * of a built-in becomes a `require` (the bundle's banner provides one).
+ * of a built-in, static or dynamic, becomes a `require` (the bundle's banner provides one).
  */
 export const builtinsByRequire: Plugin = {
   name: 'kismo-builtins-by-require',
   setup(build) {
     build.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
-      if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+      if (!(args.kind === 'import-statement' || args.kind === 'dynamic-import') || !isBuiltin(args.path)) {
+        return undefined;
+      }
       return { path: args.path, namespace: BUILTIN_NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
