@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 
 /** The options every command takes. */
 export interface GlobalOptions {
@@ -22,6 +23,7 @@ function port(value: string): number {
 export function buildProgram(): Command {
   const program = new Command('kismo')
     .description('A cloud GPU box with your data on it, in one command — stopped when nobody uses it.')
+    .version(packageJson.version, '-V, --version', 'print the version of kismo')
     .addOption(new Option('--profile <name>', 'profile to use (local or AWS)').env('KISMO_PROFILE'))
     .option('--json', 'print results as JSON (one object per line)', false)
     .option('--debug', 'print stack traces and debug logs', false)

@@ -58,7 +58,8 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
   try {
     const record = await readSyncRecord(options.s3, options.bucket, options.prefix);
     const known = indexedObjects(index);
-    const recorded = !options.verify && record.state !== undefined && record.state === datasetState(known);
+    const before = datasetState(known);
+    const recorded = !options.verify && record.state === before;
     const remote = recorded ? known : await listRemote(options.s3, options.bucket, options.prefix, signal);
     const plan = planSync(scan.files, index, remote);
     progress?.planned({
@@ -98,9 +99,21 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     }
     await deleteRemote(transfer, plan.deletions);
     const local = new Set(scan.files.map((f) => f.path));
-    for (const path of [...index.paths()]) if (!local.has(path)) index.forget(path);
+    let forgotten = 0;
+    for (const path of [...index.paths()]) {
+      if (!local.has(path)) {
+        index.forget(path);
+        forgotten++;
+      }
+    }
     index.save();
-    await writeSyncRecord(options.s3, options.bucket, record, datasetState(indexedObjects(index)));
+    const changed = plan.work.length > 0 || plan.deletions.length > 0 || forgotten > 0;
+    await writeSyncRecord(
+      options.s3,
+      options.bucket,
+      record,
+      changed ? datasetState(indexedObjects(index)) : before,
+    );
     progress?.finished();
     const entries = scan.files.map((file) => {
       const entry = index.get(file.path);

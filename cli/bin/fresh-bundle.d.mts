@@ -1,0 +1,2 @@
+/** See fresh-bundle.mjs. */
+export function freshBundle(root: URL): string | undefined;
