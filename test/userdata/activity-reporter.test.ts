@@ -42,6 +42,11 @@ function fakeProc(): string {
   return proc;
 }
 
+/** The reporter, once, on {@link fakeProc} and without the CPU sampling pause. */
+function runReporter() {
+  return runScript(sandbox, REPORTER, { KISMO_PROC: fakeProc(), KISMO_CPU_SAMPLE_SECONDS: '0' }, 'r.sh');
+}
+
 /**
  * A /proc where memory reads `memory` % and the CPU `cpu` % busy: the stub `sleep` between the two
  * readings of /proc/stat swaps in the second one, 1000 ticks later.
@@ -120,12 +125,7 @@ describe('activity-reporter.sh', () => {
     writeThresholds(thresholdLines(DEFAULTS));
 
     // Act
-    const result = await runScript(
-      sandbox,
-      REPORTER,
-      { KISMO_PROC: fakeProc(), KISMO_CPU_SAMPLE_SECONDS: '0' },
-      'r.sh',
-    );
+    const result = await runReporter();
 
     // Assess
     expect(result.code, result.output).toBe(0);
@@ -148,12 +148,7 @@ describe('activity-reporter.sh', () => {
     if (lines !== undefined) writeThresholds(lines);
 
     // Act
-    const result = await runScript(
-      sandbox,
-      REPORTER,
-      { KISMO_PROC: fakeProc(), KISMO_CPU_SAMPLE_SECONDS: '0' },
-      'r.sh',
-    );
+    const result = await runReporter();
 
     // Assess
     expect(result.code, result.output).toBe(0);
