@@ -1,5 +1,5 @@
-import { type PortMakers, portMakers } from './aws-ports/index';
-import type { portNames } from './capabilities';
+import { type PortMaker, type PortMakers, portMakers } from './aws-ports/index';
+import type { PortName } from './capabilities';
 import { configFromEnv, type KismoConfig } from './config';
 import type { Service } from './define-service';
 import { createHandler, type HandlerOptions } from './lambda';
@@ -17,10 +17,8 @@ export function awsPorts(
   env: NodeJS.ProcessEnv = process.env,
   makers: PortMakers = portMakers,
 ): Ports {
-  const port = <K extends (typeof portNames)[number]>(name: K): Ports[K] => {
-    const make = makers[name] as
-      | ((c: KismoConfig, e: NodeJS.ProcessEnv) => Ports[K] | Promise<Ports[K]>)
-      | undefined;
+  const port = <K extends PortName>(name: K): Ports[K] => {
+    const make: PortMaker<Ports[K]> | undefined = makers[name];
     return make
       ? lazyPort<Ports[K]>(async () => make(config, env))
       : refusedPort<Ports[K]>(

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { portMakers } from '../../../services/kit/aws-ports/index';
 import { awsPorts } from '../../../services/kit/aws-runtime';
 import { parseConfig } from '../../../services/kit/config';
 import { lazyPort } from '../../../services/kit/lazy-port';
@@ -93,5 +94,20 @@ describe('the AWS runtime', () => {
 
     // Act + Assess
     await expect(ports.chat.post({ channel: '#kismo', text: 'hello' })).rejects.toThrow('denied');
+  });
+
+  it('refuses the ports its bundle was built without, and makes the others', async () => {
+    // Prepare: a bundle for a service that uses the bucket only.
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error('missing'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }),
+    );
+    const ports = awsPorts(config, {}, { objects: portMakers.objects });
+
+    // Act + Assess
+    await expect(ports.objects.get('users/ada/sessions/x/status.json')).resolves.toBeUndefined();
+    await expect(ports.chat.post({ channel: '#kismo', text: 'hello' })).rejects.toThrow(
+      'this function was bundled without the chat port',
+    );
+    expect(secrets.calls()).toHaveLength(0);
   });
 });
