@@ -131,9 +131,12 @@ export class LocalIndex {
     }
   }
 
-  /** Folds everything into a fresh snapshot (written then renamed, so never half-written) and drops the journal. */
-  save(): void {
-    if (!this.changed) return;
+  /**
+   * Folds everything into a fresh snapshot (written then renamed, so never half-written) and drops
+   * the journal. Returns whether anything had changed since the snapshot was read.
+   */
+  save(): boolean {
+    if (!this.changed) return false;
     const snapshot: Snapshot = {
       version: 1,
       identity: this.identity,
@@ -153,6 +156,7 @@ export class LocalIndex {
     this.pending = [];
     this.changed = false;
     rmSync(journalOf(this.file), { force: true });
+    return true;
   }
 
   close(): void {

@@ -99,15 +99,9 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     }
     await deleteRemote(transfer, plan.deletions);
     const local = new Set(scan.files.map((f) => f.path));
-    let forgotten = 0;
-    for (const path of [...index.paths()]) {
-      if (!local.has(path)) {
-        index.forget(path);
-        forgotten++;
-      }
-    }
-    index.save();
-    const changed = plan.work.length > 0 || plan.deletions.length > 0 || forgotten > 0;
+    for (const path of [...index.paths()]) if (!local.has(path)) index.forget(path);
+    // An index that did not change still fingerprints as `before`.
+    const changed = index.save();
     await writeSyncRecord(
       options.s3,
       options.bucket,

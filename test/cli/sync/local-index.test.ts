@@ -57,11 +57,13 @@ describe('the local index', () => {
     run.confirm('a.bin', entry('e1'));
 
     // Act
-    run.save();
+    const saved = run.save();
+    const savedAgain = run.save();
     run.close();
     const snapshot = JSON.parse(readFileSync(file, 'utf8'));
 
     // Assess
+    expect([saved, savedAgain]).toEqual([true, false]);
     expect(snapshot).toMatchObject({ version: 1, identity, files: { 'a.bin': { etag: 'e1' } } });
     expect(() => readFileSync(file.replace(/\.json$/, '.journal'))).toThrow(/ENOENT/);
   });
