@@ -1,16 +1,17 @@
 // `npm run bench:push`: kismo push against `aws s3 sync` on the same local S3 — a first push, then an
 // unchanged re-push. Each tool gets a fresh local cloud per data set; both run as their own process,
 // startup included, and every run starts once the cloud has finished reporting the previous one.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { bundleCli } from '../cli/build/bundle-cli';
-import { writeProfile } from '../cli/config/profiles';
 import { MovableClock } from '../infra/local/clock/movable-clock';
 import { LocalCloud } from '../infra/local/cloud';
+import { writeLocalProfile } from '../test/support/push-fixtures';
+import { runProcess } from '../test/support/run-process';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -197,17 +198,7 @@ async function writtenSince(cloud: LocalCloud, prefix: string, since: Date): Pro
 /** The `bench` profile for kismo, and an AWS CLI config with 16 concurrent requests, both private to this run. */
 function environment(home: string, cloud: LocalCloud): NodeJS.ProcessEnv {
   const config = path.join(home, 'config');
-  writeProfile(
-    'bench',
-    {
-      kind: 'local',
-      endpoint: cloud.endpoint,
-      region: cloud.region,
-      bucket: cloud.bucket,
-      credentials: { ...cloud.credentials },
-    },
-    path.join(config, 'kismo', 'config.json'),
-  );
+  writeLocalProfile(config, cloud, 'bench');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     XDG_CONFIG_HOME: config,
@@ -226,30 +217,17 @@ function environment(home: string, cloud: LocalCloud): NodeJS.ProcessEnv {
 }
 
 /** Runs a command line to its end; resolves to its wall-clock seconds and stdout, or rejects with its stderr. */
-function run(
+async function run(
   [command = '', ...args]: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ seconds: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve({ seconds: (performance.now() - started) / 1000, stdout });
-      else
-        reject(
-          new Error(`${path.basename(command)} ${args.slice(0, 3).join(' ')} exited ${code}:\n${stderr}`),
-        );
-    });
-  });
+  const done = await runProcess(command, args, { env, timeoutMs: 30 * 60_000 });
+  if (done.code !== 0) {
+    throw new Error(
+      `${path.basename(command)} ${args.slice(0, 3).join(' ')} exited ${done.code}:\n${done.stderr}`,
+    );
+  }
+  return done;
 }
 
 function version(): string {

@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import { vi } from 'vitest';
+import { runProcess } from './run-process';
 
 export const KISMO_BIN = path.resolve(import.meta.dirname, '../../cli/bin/kismo.mjs');
 
@@ -11,30 +12,16 @@ export interface CliRun {
 }
 
 /** Runs the real `kismo` on this Node (22, under vitest) and waits for it to end. */
-export function runKismo(
+export async function runKismo(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KISMO_BIN, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kismo ${args.join(' ')} did not end in ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  const { code, stdout, stderr } = await runProcess(process.execPath, [KISMO_BIN, ...args], {
+    env: { ...process.env, ...env },
+    timeoutMs,
   });
+  return { code, stdout, stderr };
 }
 
 /** Starts a long-running `kismo` (like `kismo dev`) and resolves once a stdout line matches. */
