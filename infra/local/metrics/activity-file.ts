@@ -2,8 +2,9 @@
 // reporter reads `<sandbox>/activity.json` every five minutes (idle when the file is absent).
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { SignalReading } from '../../../services/kit/activity';
 import type { SimulatedEc2 } from '../ec2/simulated-ec2';
-import { ACTIVITY_FILE, type ActivityReading } from './activity-reporter';
+import { ACTIVITY_FILE } from './activity-reporter';
 
 /** What the helpers need of the local cloud: its simulated EC2. */
 export interface HasSimulatedEc2 {
@@ -23,7 +24,7 @@ function activityPath(cloud: HasSimulatedEc2, instanceId: string): string {
 export async function setActivity(
   cloud: HasSimulatedEc2,
   instanceId: string,
-  activity: Partial<ActivityReading>,
+  activity: Partial<SignalReading>,
 ): Promise<void> {
   const file = activityPath(cloud, instanceId);
   const temp = `${file}.${process.pid}.tmp`;

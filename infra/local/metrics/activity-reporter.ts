@@ -12,9 +12,6 @@ import type { SimulatedEc2 } from '../ec2/simulated-ec2';
 /** The file in an instance's sandbox that says how busy it is. */
 export const ACTIVITY_FILE = 'activity.json';
 
-/** One reading of every signal: GPU, memory and CPU in percent, and the logged-in sessions. */
-export type ActivityReading = SignalReading;
-
 const reading = z.object({
   gpu: z.number().min(0).default(0),
   memory: z.number().min(0).default(0),
@@ -27,7 +24,7 @@ const reading = z.object({
  * read as 0 (idle). `undefined` when the file is not such an object: a reporter that cannot
  * measure sends nothing, and missing data is never taken for idleness.
  */
-export async function readActivityFile(sandboxDir: string): Promise<ActivityReading | undefined> {
+export async function readActivityFile(sandboxDir: string): Promise<SignalReading | undefined> {
   let text: string;
   try {
     text = await readFile(path.join(sandboxDir, ACTIVITY_FILE), 'utf8');
