@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { ownerSchema, sessionIdSchema } from '../contracts/kit/correlation';
 import { datasetNameSchema, relativePathSchema, thenActions } from '../contracts/manifest';
+import { idleThresholdSchema } from '../services/kit/activity';
 
 /** The largest run command the manifest allows; it travels base64-encoded. */
 export const MAX_RUN_COMMAND = 4096;
-
-const idleThreshold = z.number().positive('an idle threshold is a number above 0');
 
 /**
  * Everything the bootstrap script is rendered with. Each value is checked here even when the
@@ -32,10 +31,10 @@ export const userDataValuesSchema = z
      * divides each signal by its own for the Activity metric, so they stay with the instance.
      */
     idleThresholds: z.object({
-      gpu: idleThreshold,
-      memory: idleThreshold,
-      cpu: idleThreshold,
-      sessions: idleThreshold,
+      gpu: idleThresholdSchema,
+      memory: idleThresholdSchema,
+      cpu: idleThresholdSchema,
+      sessions: idleThresholdSchema,
     }),
   })
   .refine((v) => v.dataset.prefix === `users/${v.owner}/datasets/${v.dataset.name}/`, {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
-
-const threshold = z.number().positive('an idle threshold is a number above 0');
+import { idleThresholdSchema as threshold } from './activity';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM (24 h)');
 
