@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { s3Objects } from '../../services/kit/adapters/s3-objects';
-import { getJson, PreconditionFailedError } from '../../services/kit/ports/objects';
+import { PreconditionFailedError } from '../../services/kit/ports/objects';
 import type { RemoteObject } from './remote-listing';
 
 /**
@@ -43,9 +43,18 @@ export function datasetState(objects: Iterable<readonly [string, RemoteObject]>)
 /** The dataset's record; a missing or unreadable one is no record (the push then lists the bucket). */
 export async function readSyncRecord(s3: S3Client, bucket: string, prefix: string): Promise<SyncRecord> {
   const key = syncRecordKey(prefix);
-  const found = await getJson(s3Objects(s3, bucket), key);
-  const parsed = recordSchema.safeParse(found?.value);
-  return parsed.success ? { key, state: parsed.data.state, etag: found?.etag } : { key, etag: found?.etag };
+  const found = await s3Objects(s3, bucket).get(key);
+  if (!found) return { key };
+  const parsed = recordSchema.safeParse(parseJson(found.body));
+  return parsed.success ? { key, state: parsed.data.state, etag: found.etag } : { key, etag: found.etag };
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { indexPath } from '../../../cli/sync/index-location';
 import { LocalIndex } from '../../../cli/sync/local-index';
@@ -172,6 +178,22 @@ describe('the sync engine, against the local cloud', () => {
     expect(first.result.remote).toBe('listed');
     expect(again.result).toMatchObject({ remote: 'recorded', uploaded: 0, skipped: 4 });
     expect(again.created).toEqual([]);
+  });
+
+  it('lists the bucket when the sync record is unreadable, and writes a good one again', async () => {
+    // Prepare
+    writeTree(folder, manyFiles(3, 512));
+    await syncAndWatch();
+    const record = `users/ada/sync/data-${n}.json`;
+    await s3.send(new PutObjectCommand({ Bucket: test.cloud.bucket, Key: record, Body: '{ not json' }));
+
+    // Act
+    const repaired = await syncAndWatch();
+    const trusted = await syncAndWatch();
+
+    // Assess
+    expect(repaired.result).toMatchObject({ remote: 'listed', uploaded: 0, skipped: 3 });
+    expect(trusted.result).toMatchObject({ remote: 'recorded', uploaded: 0, skipped: 3 });
   });
 
   it('re-sends an object deleted behind its back when asked to verify, whatever its index says', async () => {
