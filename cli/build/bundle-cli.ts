@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Plugin } from 'esbuild';
-import { BUNDLE_PLUGINS, FUNCTION_BUNDLING, lambdaCredentials, REPO_ROOT } from '../../infra/aws/bundling';
+import type { Metafile, Plugin } from 'esbuild';
+import { NODE_BUNDLE_PLUGINS, nodeBundleOptions, REPO_ROOT } from '../../infra/aws/bundling';
 
 /** Where the CLI's bundle goes (not in git): `cli/bin/kismo.mjs` runs it while it is fresh. */
 export const CLI_DIST = path.join(REPO_ROOT, 'cli', 'dist');
@@ -54,28 +54,16 @@ export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord>
   rmSync(staging, { recursive: true, force: true });
   try {
     const result = await build({
+      // Not the functions' plugins: the CLI runs where people keep their profiles, so the SDK's
+      // whole credential chain stays.
+      ...nodeBundleOptions([...NODE_BUNDLE_PLUGINS, devFromSources]),
       entryPoints: { main: path.join(REPO_ROOT, 'cli', 'main.ts') },
       outdir: staging,
-      bundle: true,
       splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: FUNCTION_BUNDLING.target,
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      mainFields: [...FUNCTION_BUNDLING.mainFields],
-      banner: { js: FUNCTION_BUNDLING.banner },
-      loader: { ...FUNCTION_BUNDLING.loader },
       external: ['tsx/esm/api'],
-      // The CLI runs where people keep their profiles: the SDK's whole credential chain stays.
-      plugins: [...BUNDLE_PLUGINS.filter((plugin) => plugin !== lambdaCredentials), devFromSources],
-      absWorkingDir: REPO_ROOT,
-      logLevel: 'error',
-      metafile: true,
     });
     const inputs = [
-      ...Object.keys(result.metafile.inputs).filter(
+      ...Object.keys(metafileOf(result).inputs).filter(
         (input) => !input.includes('node_modules/') && !input.includes(':'),
       ),
       'package-lock.json',
@@ -90,4 +78,11 @@ export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord>
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** The build's record of its inputs: what tells the launcher when the bundle is stale. */
+function metafileOf(result: { metafile?: Metafile }): Metafile {
+  if (!result.metafile)
+    throw new Error('esbuild returned no metafile: the bundle could never be found stale');
+  return result.metafile;
 }

@@ -209,20 +209,20 @@ export const fastXmlParser: Plugin = {
   },
 };
 
-/** Why functions are bundled through esbuild's API: its CLI (what `NodejsFunction` runs) takes no plugins. */
-export const BUNDLE_PLUGINS: readonly Plugin[] = [
+/** What every kismo bundle for Node gets, the functions' and the CLI's. */
+export const NODE_BUNDLE_PLUGINS: readonly Plugin[] = [
   zodNamespaceImports,
   sdkSchemaKeys,
   builtinsByRequire,
-  lambdaCredentials,
   fastXmlParser,
 ];
 
-/** The bundle through esbuild's API, with the plugins. */
-export function esbuildOptions(entry: string, outdir: string, ports: readonly PortName[]): BuildOptions {
+/** Why functions are bundled through esbuild's API: its CLI (what `NodejsFunction` runs) takes no plugins. */
+export const BUNDLE_PLUGINS: readonly Plugin[] = [...NODE_BUNDLE_PLUGINS, lambdaCredentials];
+
+/** How kismo bundles for Node, functions and CLI alike; each adds its entry, output and plugins. */
+export function nodeBundleOptions(plugins: readonly Plugin[]): BuildOptions {
   return {
-    entryPoints: [entry],
-    outfile: path.join(outdir, BUNDLE_FILE),
     bundle: true,
     platform: 'node',
     target: FUNCTION_BUNDLING.target,
@@ -233,10 +233,19 @@ export function esbuildOptions(entry: string, outdir: string, ports: readonly Po
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     banner: { js: FUNCTION_BUNDLING.banner },
     loader: { ...FUNCTION_BUNDLING.loader },
-    plugins: [...BUNDLE_PLUGINS, servicePorts(ports)],
+    plugins: [...plugins],
     absWorkingDir: REPO_ROOT,
     logLevel: 'error',
     metafile: true,
+  };
+}
+
+/** A function's bundle through esbuild's API, with the plugins. */
+export function esbuildOptions(entry: string, outdir: string, ports: readonly PortName[]): BuildOptions {
+  return {
+    ...nodeBundleOptions([...BUNDLE_PLUGINS, servicePorts(ports)]),
+    entryPoints: [entry],
+    outfile: path.join(outdir, BUNDLE_FILE),
   };
 }
 
