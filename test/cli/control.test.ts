@@ -12,10 +12,10 @@ import { sessionKey } from '../../contracts/markers';
 import { createPublisher } from '../../contracts/publish';
 import { eventBridgeBus } from '../../services/kit/adapters/eventbridge-bus';
 import { keepAliveKey } from '../../services/kit/keep-alive';
-import { TAGS } from '../../services/kit/ports';
 import sessionControl from '../../services/session-control/service';
 import journal from '../../services/session-journal/service';
 import { idle, launched, OWNER } from '../factories/kismo-events';
+import { sessionLaunch } from '../factories/launch';
 import { kismoInProcess } from '../support/cli-process';
 import { all } from '../support/collect';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
@@ -71,12 +71,7 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
         test.cloud.config.busName,
       ),
     });
-    const instance = await test.cloud.ec2.launch({
-      clientToken: SESSION,
-      instanceType: 'g4dn.xlarge',
-      userData: '#!/bin/bash',
-      tags: { [TAGS.managed]: 'true', [TAGS.owner]: OWNER, [TAGS.session]: SESSION },
-    });
+    const instance = await test.cloud.ec2.launch(sessionLaunch({ sessionId: SESSION }));
     instanceId = instance.instanceId;
     await publish.publish(
       instanceLaunched,

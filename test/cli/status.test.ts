@@ -9,10 +9,10 @@ import { instanceLaunched } from '../../contracts/catalog';
 import { sessionKey } from '../../contracts/markers';
 import { createPublisher } from '../../contracts/publish';
 import { eventBridgeBus } from '../../services/kit/adapters/eventbridge-bus';
-import { TAGS } from '../../services/kit/ports';
 import readinessWatcher from '../../services/readiness-watcher/service';
 import journal from '../../services/session-journal/service';
 import { launched, OWNER, readyMarker } from '../factories/kismo-events';
+import { sessionLaunch } from '../factories/launch';
 import { kismoInProcess, runKismo } from '../support/cli-process';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
 
@@ -55,12 +55,7 @@ describe('kismo status and kismo ls on the local cloud', () => {
       ),
     });
     for (const sessionId of [READY, BOOTING]) {
-      const instance = await test.cloud.ec2.launch({
-        clientToken: sessionId,
-        instanceType: 'g4dn.xlarge',
-        userData: '#!/bin/bash',
-        tags: { [TAGS.managed]: 'true', [TAGS.owner]: OWNER, [TAGS.session]: sessionId },
-      });
+      const instance = await test.cloud.ec2.launch(sessionLaunch({ sessionId }));
       await publisher.publish(
         instanceLaunched,
         launched({ sessionId, instanceId: instance.instanceId, instanceType: 'g4dn.xlarge' }),

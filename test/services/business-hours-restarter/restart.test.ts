@@ -20,6 +20,7 @@ import { TAGS } from '../../../services/kit/ports';
 import { resolveSchedule } from '../../../services/kit/schedule';
 import { envelope } from '../../factories/events';
 import { OWNER } from '../../factories/kismo-events';
+import { sessionLaunch } from '../../factories/launch';
 import { all } from '../../support/collect';
 import { memoryPorts } from '../../support/memory-ports';
 
@@ -39,12 +40,7 @@ function setup(config: Partial<KismoConfigInput> = {}, ec2Options: { stopDelayMs
     /** A kismo instance, stopped with these tags (none: stopped by its own shutdown, as after work). */
     async stopped(stoppedBy?: string) {
       const sessionId = `20261120-120000-rest${String(++n).padStart(2, '0')}`;
-      const instance = await ec2.launch({
-        clientToken: sessionId,
-        instanceType: 'g5.xlarge',
-        userData: '#!/bin/bash',
-        tags: { [TAGS.managed]: 'true', [TAGS.owner]: OWNER, [TAGS.session]: sessionId },
-      });
+      const instance = await ec2.launch(sessionLaunch({ sessionId, instanceType: 'g5.xlarge' }));
       await ec2.settled();
       if (stoppedBy)
         await ec2.tag([instance.instanceId], { [TAGS.stoppedBy]: stoppedBy, [TAGS.stoppedAt]: 'x' });

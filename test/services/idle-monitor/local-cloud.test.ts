@@ -8,6 +8,7 @@ import idleMonitor from '../../../services/idle-monitor/service';
 import { type Instance, TAGS } from '../../../services/kit/ports';
 import journal from '../../../services/session-journal/service';
 import { OWNER } from '../../factories/kismo-events';
+import { sessionLaunch } from '../../factories/launch';
 import { all } from '../../support/collect';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 
@@ -28,12 +29,7 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
     return instance;
   };
   const launch = async (sessionId: string) => {
-    const instance = await test.cloud.ec2.launch({
-      clientToken: sessionId,
-      instanceType: 'g4dn.xlarge',
-      userData: '#!/bin/bash',
-      tags: { [TAGS.managed]: 'true', [TAGS.owner]: OWNER, [TAGS.session]: sessionId },
-    });
+    const instance = await test.cloud.ec2.launch(sessionLaunch({ sessionId }));
     await test.cloud.settle();
     return instance;
   };

@@ -8,9 +8,10 @@ import { type KismoConfigInput, parseConfig } from '../../../services/kit/config
 import { deliver } from '../../../services/kit/deliver';
 import { keepAliveKey } from '../../../services/kit/keep-alive';
 import { logger } from '../../../services/kit/logger';
-import { activitySignals, type MetricDatum, TAGS } from '../../../services/kit/ports';
+import { activitySignals, type MetricDatum } from '../../../services/kit/ports';
 import { envelope } from '../../factories/events';
 import { OWNER } from '../../factories/kismo-events';
+import { sessionLaunch } from '../../factories/launch';
 import { RecordingChat } from '../../support/local-cloud';
 import { memoryPorts } from '../../support/memory-ports';
 
@@ -40,12 +41,7 @@ export function monitorSetup(config: Partial<KismoConfigInput> = {}) {
     /** Launches a kismo instance for a new session, as the launcher does, and waits until it runs. */
     async launch(owner = OWNER, instanceType = 'g4dn.xlarge') {
       const sessionId = `20261130-010000-idle${String(++sessions).padStart(2, '0')}`;
-      const instance = await ec2.launch({
-        clientToken: sessionId,
-        instanceType,
-        userData: '#!/bin/bash',
-        tags: { [TAGS.managed]: 'true', [TAGS.owner]: owner, [TAGS.session]: sessionId },
-      });
+      const instance = await ec2.launch(sessionLaunch({ sessionId, owner, instanceType }));
       await ec2.settled();
       return { ...instance, sessionId };
     },

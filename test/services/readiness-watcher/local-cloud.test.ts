@@ -2,9 +2,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../contracts/kit/contract';
 import { sessionKey } from '../../../contracts/markers';
-import { TAGS } from '../../../services/kit/ports';
 import readinessWatcher from '../../../services/readiness-watcher/service';
 import { OWNER, readyMarker } from '../../factories/kismo-events';
+import { sessionLaunch } from '../../factories/launch';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 
 describe('readiness-watcher in the local cloud', () => {
@@ -22,12 +22,7 @@ describe('readiness-watcher in the local cloud', () => {
   afterAll(async () => test.stop());
 
   const launch = async (sessionId: string) => {
-    const instance = await test.cloud.ec2.launch({
-      clientToken: sessionId,
-      instanceType: 'g4dn.xlarge',
-      userData: '#!/bin/bash',
-      tags: { [TAGS.managed]: 'true', [TAGS.owner]: OWNER, [TAGS.session]: sessionId },
-    });
+    const instance = await test.cloud.ec2.launch(sessionLaunch({ sessionId }));
     await test.cloud.settle();
     return instance;
   };

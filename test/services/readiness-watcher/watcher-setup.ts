@@ -5,9 +5,9 @@ import { SimulatedEc2 } from '../../../infra/local/ec2/simulated-ec2';
 import { parseConfig } from '../../../services/kit/config';
 import { deliver } from '../../../services/kit/deliver';
 import { logger } from '../../../services/kit/logger';
-import { TAGS } from '../../../services/kit/ports';
 import service from '../../../services/readiness-watcher/service';
 import { OWNER, SESSION_ID } from '../../factories/kismo-events';
+import { sessionLaunch } from '../../factories/launch';
 import { memoryPorts } from '../../support/memory-ports';
 
 /** The watcher over memory S3, a simulated EC2 and a frozen clock; what it publishes is kept. */
@@ -22,12 +22,9 @@ export function watcherSetup() {
     ports,
     /** Launches a kismo instance for a session, as the launcher does, and waits until it runs. */
     async launch(session = SESSION_ID, owner = OWNER) {
-      const instance = await ec2.launch({
-        clientToken: session,
-        instanceType: 'p3.2xlarge',
-        userData: '#!/bin/bash',
-        tags: { [TAGS.managed]: 'true', [TAGS.owner]: owner, [TAGS.session]: session },
-      });
+      const instance = await ec2.launch(
+        sessionLaunch({ sessionId: session, owner, instanceType: 'p3.2xlarge' }),
+      );
       await ec2.settled();
       return instance;
     },

@@ -11,6 +11,7 @@ import { TAGS } from '../../../services/kit/ports';
 import service from '../../../services/session-control/service';
 import { objectCreated } from '../../factories/events';
 import { OWNER } from '../../factories/kismo-events';
+import { sessionLaunch } from '../../factories/launch';
 import { all } from '../../support/collect';
 import { memoryPorts } from '../../support/memory-ports';
 
@@ -27,12 +28,7 @@ function setup(options: { stopDelayMs?: number } = {}) {
     ec2,
     ports,
     async launch(owner = OWNER, sessionId = SESSION) {
-      const instance = await ec2.launch({
-        clientToken: sessionId,
-        instanceType: 'p3.2xlarge',
-        userData: '#!/bin/bash',
-        tags: { [TAGS.managed]: 'true', [TAGS.owner]: owner, [TAGS.session]: sessionId },
-      });
+      const instance = await ec2.launch(sessionLaunch({ sessionId, owner, instanceType: 'p3.2xlarge' }));
       await ec2.settled();
       return instance;
     },
