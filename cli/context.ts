@@ -1,15 +1,19 @@
 import os from 'node:os';
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ownerSchema } from '../contracts/kit/correlation';
+import { type SmallObjects, smallObjects } from './aws/small-objects';
 import { type Profile, resolveProfile } from './config/profiles';
 import { CliError } from './errors';
 import type { GlobalOptions } from './program';
 
-/** What a command needs to reach kismo: the profile, its S3 client, and who the user is. */
+/** What a command needs to reach kismo: the profile, its clients, and who the user is. */
 export interface CommandContext {
   readonly profile: Profile;
-  readonly s3: S3Client;
+  /** kismo's own small objects (records, manifests, status), without the SDK. */
+  readonly objects: SmallObjects;
+  /** The SDK's S3 client, for listings and transfers: loaded on first use (it takes ~50 ms to load). */
+  s3(): Promise<S3Client>;
   owner(): Promise<string>;
   close(): void;
 }
@@ -18,20 +22,48 @@ export interface CommandContext {
 export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
   const profile = resolveProfile(globals.profile, env);
   const local = profile.kind === 'local';
-  const common = {
+  // The local cloud's profile carries its own; otherwise one chain for every client, resolved once.
+  const credentials = (local && profile.credentials) || awsCredentials();
+  const objects = smallObjects({
+    bucket: profile.bucket,
     region: profile.region,
-    ...(local ? { endpoint: profile.endpoint, credentials: profile.credentials } : {}),
-  };
-  const s3 = new S3Client({ ...common, forcePathStyle: local });
+    endpoint: local ? profile.endpoint : undefined,
+    credentials,
+  });
+  let s3: Promise<S3Client> | undefined;
+  let built: S3Client | undefined;
   let owner: Promise<string> | undefined;
   return {
     profile,
-    s3,
+    objects,
+    s3: () => {
+      s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => {
+        built = new S3Client({
+          region: profile.region,
+          credentials,
+          ...(local ? { endpoint: profile.endpoint, forcePathStyle: true } : {}),
+        });
+        return built;
+      });
+      return s3;
+    },
     owner: () => {
-      owner ??= local ? Promise.resolve(localOwner(env)) : awsOwner(profile.region);
+      owner ??= local ? Promise.resolve(localOwner(env)) : awsOwner(profile.region, credentials);
       return owner;
     },
-    close: () => s3.destroy(),
+    close: () => {
+      objects.close();
+      built?.destroy();
+    },
+  };
+}
+
+/** The SDK's default chain (environment, SSO, shared files, roles), loaded and resolved once. */
+function awsCredentials(): AwsCredentialIdentityProvider {
+  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
+  return async () => {
+    chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
+    return (await chain)();
   };
 }
 
@@ -44,8 +76,12 @@ export function localOwner(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** On AWS the owner is the IAM user name: the bucket policy scopes each user to `users/${aws:username}/`. */
-async function awsOwner(region: string): Promise<string> {
-  const sts = new STSClient({ region });
+async function awsOwner(
+  region: string,
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
+): Promise<string> {
+  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient({ region, credentials });
   try {
     const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
     const match = /:user\/(?:.*\/)?([^/]+)$/.exec(Arn ?? '');
@@ -78,12 +114,26 @@ function validOwner(name: string, origin: string): string {
   return parsed.data;
 }
 
+const BUCKET_TROUBLE = new Set([301, 400, 404]);
+
 /** Checks the bucket answers, turning "connection refused" into what to do about it. */
-export async function assertReachable(context: CommandContext): Promise<void> {
+export async function assertReachable(context: Pick<CommandContext, 'objects' | 'profile'>): Promise<void> {
+  await reaching(context, context.objects.checkBucket());
+}
+
+/**
+ * A command's first request, with its failure told as what to do: the local cloud is not running,
+ * the credentials are wrong, or the user is not allowed in. Any other failure is a reachable bucket
+ * answering something else, and stays as it is.
+ */
+export async function reaching<T>(context: Pick<CommandContext, 'profile'>, request: Promise<T>): Promise<T> {
   try {
-    await context.s3.send(new HeadBucketCommand({ Bucket: context.profile.bucket }));
+    return await request;
   } catch (error) {
     const e = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+    const status = e.$metadata?.httpStatusCode;
+    // No answer at all, or one about the bucket itself: moved (another region), malformed, missing.
+    if (status !== undefined && status !== 403 && !BUCKET_TROUBLE.has(status)) throw error;
     const where =
       context.profile.kind === 'local'
         ? `the local cloud at ${context.profile.endpoint}`
@@ -92,7 +142,7 @@ export async function assertReachable(context: CommandContext): Promise<void> {
       context.profile.kind === 'local'
         ? 'start it with `kismo dev`'
         : 'check your AWS credentials or run `kismo init`';
-    if (e.$metadata?.httpStatusCode === 403) {
+    if (status === 403) {
       throw new CliError('ACCESS_DENIED', `you may not use ${where}: ask an admin to add you to KismoUser`);
     }
     throw new CliError('UNREACHABLE', `cannot reach ${where} (${e.code ?? e.name}): ${hint}`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { datasetNameSchema, sessionManifestSchema, type thenActions } from '../../contracts/manifest';
 import { formatHourly, hourlyPrice } from '../../contracts/prices';
-import { assertReachable, commandContext } from '../context';
+import { commandContext, reaching } from '../context';
 import { CliError } from '../errors';
 import type { GlobalOptions } from '../program';
 import { resolveInstanceType } from '../push/instance-type';
@@ -17,6 +17,7 @@ import { LocalIndex } from '../sync/local-index';
 import { createProgress } from '../sync/progress';
 import { scanFolder } from '../sync/scan';
 import { syncFolder } from '../sync/sync';
+import { readSyncRecord } from '../sync/sync-record';
 import { formatBytes } from '../sync/units';
 import { confirm } from '../terminal/prompt';
 
@@ -53,9 +54,10 @@ export async function push(
     // Questions go to stderr, so even `--json` on a terminal asks before it spends money.
     const interactive = Boolean(io.stdin.isTTY) && !options.yes;
     const instanceType = await resolveInstanceType(options.type, context.profile, interactive, io);
-    await assertReachable(context);
     const owner = await context.owner();
     const prefix = `users/${owner}/datasets/${name}/`;
+    // The dataset's sync record is the first request: it also tells whether kismo is reachable.
+    const record = await reaching(context, readSyncRecord(context.objects, prefix));
     const price = hourlyPrice(instanceType);
     io.stderr.write(
       price === undefined
@@ -79,8 +81,10 @@ export async function push(
     const { synced, key, sessionId } = await interruptible(io, async (signal) => {
       const synced = await syncFolder({
         s3: context.s3,
+        objects: context.objects,
         bucket: context.profile.bucket,
         prefix,
+        record,
         scan,
         index: LocalIndex.open(indexPath(identity, io.env), identity),
         concurrency: options.concurrency,
@@ -90,7 +94,7 @@ export async function push(
       });
       signal.throwIfAborted();
       const sessionId = newSessionId();
-      const key = await writeManifest(context.s3, context.profile.bucket, {
+      const key = await writeManifest(context.objects, {
         schemaVersion: 1,
         owner,
         sessionId,

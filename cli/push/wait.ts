@@ -23,8 +23,7 @@ export async function waitForSession(
   say(`waiting for session ${result.sessionId} (Ctrl-C stops waiting, not the session)`);
   try {
     const outcome = await followSession({
-      s3: context.s3,
-      bucket: context.profile.bucket,
+      objects: context.objects,
       owner: result.owner,
       sessionId: result.sessionId,
       signal: controller.signal,

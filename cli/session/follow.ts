@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { sessionKey } from '../../contracts/markers';
 import {
   type SessionStatus,
@@ -7,11 +6,10 @@ import {
   sessionStatusSchema,
   settledStates,
 } from '../../contracts/session-status';
-import { s3Objects } from '../../services/kit/adapters/s3-objects';
+import type { SmallObjects } from '../aws/small-objects';
 
 export interface FollowOptions {
-  readonly s3: S3Client;
-  readonly bucket: string;
+  readonly objects: Pick<SmallObjects, 'get'>;
   readonly owner: string;
   readonly sessionId: string;
   readonly signal?: AbortSignal;
@@ -76,7 +74,7 @@ async function readStatus(
   knownEtag: string | undefined,
 ): Promise<{ etag: string; status: SessionStatus } | undefined> {
   options.signal?.throwIfAborted();
-  const object = await s3Objects(options.s3, options.bucket).get(key);
+  const object = await options.objects.get(key, options.signal);
   if (!object || (object.etag && object.etag === knownEtag)) return undefined;
   try {
     const parsed = sessionStatusSchema.safeParse(JSON.parse(new TextDecoder().decode(object.body)));

@@ -21,14 +21,14 @@ const READS_AT_ONCE = 8;
  * listing of `users/<owner>/sessions/`, then each session's `status.json`.
  */
 export async function listSessions(
-  context: Pick<CommandContext, 's3' | 'profile'>,
+  context: Pick<CommandContext, 'objects' | 's3' | 'profile'>,
   owner: string,
 ): Promise<SessionListing[]> {
   const prefix = `users/${owner}/sessions/`;
   const ids: string[] = [];
   try {
     for await (const page of paginateListObjectsV2(
-      { client: context.s3 },
+      { client: await context.s3() },
       { Bucket: context.profile.bucket, Prefix: prefix, Delimiter: '/' },
     )) {
       for (const common of page.CommonPrefixes ?? []) {

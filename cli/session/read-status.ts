@@ -1,16 +1,14 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { sessionIdSchema } from '../../contracts/kit/correlation';
 import { sessionKey } from '../../contracts/markers';
 import { type SessionStatus, STATUS_FILE, sessionStatusSchema } from '../../contracts/session-status';
-import { s3Objects } from '../../services/kit/adapters/s3-objects';
 import { assertReachable, type CommandContext } from '../context';
 import { CliError } from '../errors';
 
-type S3Context = Pick<CommandContext, 's3' | 'profile'>;
+type S3Context = Pick<CommandContext, 'objects' | 's3' | 'profile'>;
 
 /** Turns a failed S3 call into what to do: unreachable, denied, or (when S3 answers fine) the error itself. */
 export async function explainS3Failure(context: S3Context, error: unknown): Promise<never> {
-  await assertReachable({ ...context, owner: async () => '', close: () => {} });
+  await assertReachable(context);
   throw error;
 }
 
@@ -38,7 +36,7 @@ export async function readStatus(
   const key = sessionKey(owner, sessionId, STATUS_FILE);
   let text: string;
   try {
-    const object = await s3Objects(context.s3, context.profile.bucket).get(key);
+    const object = await context.objects.get(key);
     if (!object) return undefined;
     text = new TextDecoder().decode(object.body);
   } catch (error) {
@@ -63,7 +61,8 @@ export async function readStatus(
 /** Whether anything exists under the session's prefix (pushed, but nothing recorded yet). */
 export async function sessionExists(context: S3Context, owner: string, sessionId: string): Promise<boolean> {
   try {
-    const answer = await context.s3.send(
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const answer = await (await context.s3()).send(
       new ListObjectsV2Command({
         Bucket: context.profile.bucket,
         Prefix: sessionKey(owner, sessionId, ''),

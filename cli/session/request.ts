@@ -1,4 +1,3 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   type RequestAction,
   requestKey,
@@ -6,6 +5,7 @@ import {
   type SessionRequest,
   sessionRequestSchema,
 } from '../../contracts/session-request';
+import type { SmallObjects } from '../aws/small-objects';
 import { commandContext } from '../context';
 import { CliError } from '../errors';
 import type { GlobalOptions } from '../program';
@@ -16,23 +16,17 @@ import { explainS3Failure, parseSessionId, readStatus, sessionExists } from './r
  * so a request is never silently replaced; session-control acts on each key once.
  */
 export async function writeRequest(
-  s3: S3Client,
-  bucket: string,
+  objects: Pick<SmallObjects, 'put'>,
   target: { readonly owner: string; readonly sessionId: string },
   request: SessionRequest,
   at: Date,
 ): Promise<string> {
   const valid = sessionRequestSchema.parse(request);
   const key = requestKey(target.owner, target.sessionId, requestName(at, valid.action));
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: `${JSON.stringify(valid)}\n`,
-      ContentType: 'application/json',
-      IfNoneMatch: '*',
-    }),
-  );
+  await objects.put(key, `${JSON.stringify(valid)}\n`, {
+    contentType: 'application/json',
+    ifNoneMatch: true,
+  });
   return key;
 }
 
@@ -79,13 +73,9 @@ export async function requestControl(
     const now = options.now ?? new Date();
     const until = options.until?.toISOString();
     const request: SessionRequest = { action, ...(until ? { until } : {}), requestedAt: now.toISOString() };
-    const key = await writeRequest(
-      context.s3,
-      context.profile.bucket,
-      { owner, sessionId },
-      request,
-      now,
-    ).catch((error: unknown) => explainS3Failure(context, error));
+    const key = await writeRequest(context.objects, { owner, sessionId }, request, now).catch(
+      (error: unknown) => explainS3Failure(context, error),
+    );
     if (globals.json) {
       process.stdout.write(
         `${JSON.stringify({ sessionId, action, ...(until ? { until } : {}), request: key })}\n`,

@@ -1,7 +1,6 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type SessionManifest, sessionManifestSchema } from '../../contracts/manifest';
 import { sessionKey } from '../../contracts/markers';
-import { sha256Base64 } from '../sync/hash';
+import type { SmallObjects } from '../aws/small-objects';
 
 /**
  * Writes `users/<owner>/sessions/<sessionId>/manifest.json`, the request for an instance. Its
@@ -9,24 +8,17 @@ import { sha256Base64 } from '../sync/hash';
  * place. `If-None-Match: *` makes it create-only: a session is requested once, never rewritten.
  */
 export async function writeManifest(
-  s3: S3Client,
-  bucket: string,
+  objects: Pick<SmallObjects, 'put'>,
   manifest: SessionManifest,
   signal?: AbortSignal,
 ): Promise<string> {
   const valid = sessionManifestSchema.parse(manifest);
   const key = sessionKey(valid.owner, valid.sessionId, 'manifest.json');
-  const body = Buffer.from(`${JSON.stringify(valid, null, 2)}\n`);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: body,
-      ContentType: 'application/json',
-      ChecksumSHA256: sha256Base64(body),
-      IfNoneMatch: '*',
-    }),
-    { abortSignal: signal },
-  );
+  // The body's SHA-256 travels as its checksum: S3 stores the manifest only as it was sent.
+  await objects.put(key, `${JSON.stringify(valid, null, 2)}\n`, {
+    contentType: 'application/json',
+    ifNoneMatch: true,
+    signal,
+  });
   return key;
 }

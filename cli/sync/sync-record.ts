@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { s3Objects } from '../../services/kit/adapters/s3-objects';
 import { PreconditionFailedError } from '../../services/kit/ports/objects';
+import type { SmallObjects } from '../aws/small-objects';
 import type { RemoteObject } from './remote-listing';
 
 /**
@@ -21,6 +20,9 @@ export interface SyncRecord {
   readonly state?: string;
   readonly etag?: string;
 }
+
+/** Where records are kept: the bucket, through kismo's small-objects client. */
+export type RecordObjects = Pick<SmallObjects, 'get' | 'put'>;
 
 const recordSchema = z.object({ schemaVersion: z.literal(1), state: z.string() });
 
@@ -41,9 +43,9 @@ export function datasetState(objects: Iterable<readonly [string, RemoteObject]>)
 }
 
 /** The dataset's record; a missing or unreadable one is no record (the push then lists the bucket). */
-export async function readSyncRecord(s3: S3Client, bucket: string, prefix: string): Promise<SyncRecord> {
+export async function readSyncRecord(objects: RecordObjects, prefix: string): Promise<SyncRecord> {
   const key = syncRecordKey(prefix);
-  const found = await s3Objects(s3, bucket).get(key);
+  const found = await objects.get(key);
   if (!found) return { key };
   const parsed = recordSchema.safeParse(parseJson(found.body));
   return parsed.success ? { key, state: parsed.data.state, etag: found.etag } : { key, etag: found.etag };
@@ -62,8 +64,7 @@ function parseJson(body: Uint8Array): unknown {
  * read (a conditional write): then the next push lists the bucket, which is always right.
  */
 export async function writeSyncRecord(
-  s3: S3Client,
-  bucket: string,
+  objects: RecordObjects,
   record: SyncRecord,
   state: string,
 ): Promise<void> {
@@ -75,7 +76,7 @@ export async function writeSyncRecord(
     host: os.hostname(),
   });
   try {
-    await s3Objects(s3, bucket).put(record.key, body, {
+    await objects.put(record.key, body, {
       contentType: 'application/json',
       ...(record.etag ? { ifMatch: record.etag } : { ifNoneMatch: true }),
     });

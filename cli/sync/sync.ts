@@ -1,19 +1,29 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { CliError } from '../errors';
-import { deleteRemote } from './delete-remote';
 import type { DigestEntry } from './digest';
 import type { LocalIndex } from './local-index';
 import { planSync } from './plan';
 import type { SyncProgress } from './progress';
-import { listRemote, type RemoteObject } from './remote-listing';
+import type { RemoteObject } from './remote-listing';
 import type { ScanResult } from './scan';
-import { type FileOutcome, syncFile } from './sync-file';
-import { datasetState, readSyncRecord, writeSyncRecord } from './sync-record';
-import { DEFAULT_PART_SIZE, type Transfer } from './transfer';
+import {
+  datasetState,
+  type RecordObjects,
+  readSyncRecord,
+  type SyncRecord,
+  writeSyncRecord,
+} from './sync-record';
+import { DEFAULT_PART_SIZE } from './transfer';
 
 export interface SyncOptions {
-  readonly s3: S3Client;
+  /**
+   * The SDK's S3 client, for the listing and the transfers. Asked for only when there is one or
+   * the other to do, and the modules that use it load only then: an unchanged re-push that trusts
+   * its sync record never loads the SDK (~100 ms to load and warm up).
+   */
+  readonly s3: () => Promise<S3Client>;
+  /** The sync record's reads and writes (kismo's small-objects client). */
+  readonly objects: RecordObjects;
   readonly bucket: string;
   /** `users/<owner>/datasets/<name>/` */
   readonly prefix: string;
@@ -27,6 +37,8 @@ export interface SyncOptions {
   readonly partSize?: number;
   /** List the bucket even when the dataset's sync record matches the index (`kismo push --verify`). */
   readonly verify?: boolean;
+  /** The dataset's sync record, when the caller read it already; otherwise the sync reads it. */
+  readonly record?: SyncRecord;
 }
 
 /** The dataset as it now stands in the bucket. */
@@ -56,11 +68,18 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
   const concurrency = options.concurrency ?? 16;
   const progress = options.progress;
   try {
-    const record = await readSyncRecord(options.s3, options.bucket, options.prefix);
+    const record = options.record ?? (await readSyncRecord(options.objects, options.prefix));
     const known = indexedObjects(index);
     const before = datasetState(known);
     const recorded = !options.verify && record.state === before;
-    const remote = recorded ? known : await listRemote(options.s3, options.bucket, options.prefix, signal);
+    const remote = recorded
+      ? known
+      : await (await import('./remote-listing')).listRemote(
+          await options.s3(),
+          options.bucket,
+          options.prefix,
+          signal,
+        );
     const plan = planSync(scan.files, index, remote);
     progress?.planned({
       files: plan.work.length,
@@ -68,46 +87,29 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
       skipped: plan.skip.length,
       deletions: plan.deletions.length,
     });
-    const transfer: Transfer = {
-      s3: options.s3,
-      bucket: options.bucket,
-      prefix: options.prefix,
-      // Separate limits for files and requests: a file waiting on its parts must not hold the slots they need.
-      requests: pLimit(concurrency),
-      index,
-      signal,
-      partSize: options.partSize ?? DEFAULT_PART_SIZE,
-      onBytes: (bytes) => progress?.bytesDone(bytes),
-    };
-    const files = pLimit(concurrency);
-    const outcomes = await settleAll(
-      plan.work.map((action) =>
-        files(async () => {
-          const outcome = await syncFile(transfer, action);
-          progress?.fileDone();
-          return outcome;
-        }),
-      ),
-      stop,
-    );
-    const unstable = plan.work.filter((_, i) => outcomes[i] === 'unstable').map((a) => a.file.path);
-    if (unstable.length > 0) {
-      throw new CliError(
-        'FILES_CHANGED',
-        `${unstable.length} files changed while they were pushed (${unstable.slice(0, 10).join(', ')}): run the push again once they are written`,
-      );
-    }
-    await deleteRemote(transfer, plan.deletions);
+    // The SDK and the transfer code load only when there is something to send or delete.
+    const outcomes =
+      plan.work.length > 0 || plan.deletions.length > 0
+        ? await (await import('./send-changes')).sendChanges(plan, {
+            s3: await options.s3(),
+            bucket: options.bucket,
+            prefix: options.prefix,
+            // Separate limits for files and requests: a file waiting on its parts must not hold the slots they need.
+            requests: pLimit(concurrency),
+            index,
+            signal,
+            stop,
+            partSize: options.partSize ?? DEFAULT_PART_SIZE,
+            onBytes: (bytes) => progress?.bytesDone(bytes),
+            concurrency,
+            progress,
+          })
+        : [];
     const local = new Set(scan.files.map((f) => f.path));
     for (const path of [...index.paths()]) if (!local.has(path)) index.forget(path);
     // An index that did not change still fingerprints as `before`.
     const changed = index.save();
-    await writeSyncRecord(
-      options.s3,
-      options.bucket,
-      record,
-      changed ? datasetState(indexedObjects(index)) : before,
-    );
+    await writeSyncRecord(options.objects, record, changed ? datasetState(indexedObjects(index)) : before);
     progress?.finished();
     const entries = scan.files.map((file) => {
       const entry = index.get(file.path);
@@ -135,24 +137,4 @@ function indexedObjects(index: LocalIndex): Map<string, RemoteObject> {
     if (entry) objects.set(path, { size: entry.size, etag: entry.etag });
   }
   return objects;
-}
-
-/** Like Promise.all, but on the first failure it stops the rest and waits for them before rejecting. */
-async function settleAll(
-  tasks: readonly Promise<FileOutcome>[],
-  stop: AbortController,
-): Promise<FileOutcome[]> {
-  let first: unknown;
-  const guarded = tasks.map((task) =>
-    task.catch((error: unknown) => {
-      if (first === undefined) {
-        first = error;
-        stop.abort(error);
-      }
-      return undefined;
-    }),
-  );
-  const results = await Promise.all(guarded);
-  if (first !== undefined) throw first;
-  return results as FileOutcome[];
 }

@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hash } from '@smithy/core/serde';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import {
+  PreconditionFailedError,
+  type PutOptions,
+  type StoredObject,
+} from '../../services/kit/ports/objects';
+
+/**
+ * kismo's own small objects in the data bucket — sync records, manifests, session status — read
+ * and written with single signed requests. The AWS SDK's S3 client takes about 100 ms to load and
+ * warm up on its first request; `kismo status` and an unchanged `kismo push` need nothing else
+ * from S3, so they never load it. Data itself (listings, uploads, multipart) stays with the SDK.
+ */
+export interface SmallObjects {
+  /** The object, or `undefined` when there is none. */
+  get(key: string, signal?: AbortSignal): Promise<StoredObject | undefined>;
+  /** Writes the object with its SHA-256 as checksum; a lost condition is a {@link PreconditionFailedError}. */
+  put(key: string, body: string | Uint8Array, options?: SmallPutOptions): Promise<{ etag: string }>;
+  /** Resolves when the bucket answers a HEAD; rejects with why not. */
+  checkBucket(): Promise<void>;
+  close(): void;
+}
+
+export interface SmallPutOptions extends PutOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface BucketAddress {
+  readonly bucket: string;
+  readonly region: string;
+  /** An S3-compatible endpoint (the local cloud), addressed path-style; absent: AWS S3, virtual-hosted. */
+  readonly endpoint?: string;
+  readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+/** S3 answered with an error: its HTTP status and error code, shaped like the SDK's errors. */
+export class S3RequestError extends Error {
+  readonly $metadata: { readonly httpStatusCode: number };
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+const ATTEMPTS = 3;
+/** Statuses S3 asks a client to retry: throttling and server errors. */
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Network failures worth another attempt (the SDK's transient errors). */
+const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const TIMEOUT_MS = 30_000;
+
+export function smallObjects(address: BucketAddress): SmallObjects {
+  const base = bucketUrl(address);
+  const client = base.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true });
+  const signer = new SignatureV4({
+    service: 's3',
+    region: address.region,
+    credentials: address.credentials,
+    sha256: Hash.bind(null, 'sha256'),
+    // S3 signs the path as sent, encoded once.
+    uriEscapePath: false,
+  });
+
+  const once = async (
+    method: string,
+    key: string,
+    body: Buffer | undefined,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<Answer> => {
+    // The path as S3 keys it, literally: a URL would fold `.` and `..` segments into another key.
+    const path = `${base.pathname}${encodeKey(key)}`;
+    const signed = await signer.sign({
+      method,
+      protocol: base.protocol,
+      hostname: base.hostname,
+      port: base.port ? Number(base.port) : undefined,
+      path,
+      query: {},
+      headers: {
+        host: base.host,
+        'x-amz-content-sha256': sha256(body ?? Buffer.alloc(0)).toString('hex'),
+        ...(body ? { 'content-length': String(body.length) } : {}),
+        ...headers,
+      },
+      body,
+    });
+    return new Promise<Answer>((resolve, reject) => {
+      const request = client.request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path,
+          method,
+          agent,
+          headers: signed.headers,
+          signal,
+          timeout: TIMEOUT_MS,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        },
+      );
+      request.on('timeout', () =>
+        request.destroy(
+          Object.assign(new Error(`no answer from ${base.host} in 30 s`), { code: 'ETIMEDOUT' }),
+        ),
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  };
+
+  const send = async (
+    method: string,
+    key: string,
+    options: { body?: Buffer; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<Answer> => {
+    for (let attempt = 1; ; attempt++) {
+      let failure: unknown;
+      try {
+        const answer = await once(method, key, options.body, options.headers ?? {}, options.signal);
+        if (!RETRY_STATUSES.has(answer.status)) return answer;
+        failure = answerError(answer, method, key);
+      } catch (error) {
+        if (!RETRY_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        failure = error;
+      }
+      if (attempt >= ATTEMPTS || options.signal?.aborted) throw failure;
+      // Full jitter over 100 ms, 200 ms: the SDK's standard backoff.
+      await sleep(Math.random() * 100 * 2 ** (attempt - 1), undefined, { signal: options.signal });
+    }
+  };
+
+  return {
+    async get(key, signal) {
+      const answer = await send('GET', requireKey(key), { signal });
+      if (answer.status === 200) {
+        return {
+          key,
+          body: new Uint8Array(answer.body),
+          etag: String(answer.headers.etag ?? ''),
+          lastModified: answer.headers['last-modified']
+            ? new Date(answer.headers['last-modified'])
+            : undefined,
+        };
+      }
+      const error = answerError(answer, 'GET', key);
+      // No such key; but a missing bucket is not an empty one.
+      if (answer.status === 404 && error.code !== 'NoSuchBucket') return undefined;
+      throw error;
+    },
+
+    async put(key, body, options = {}) {
+      const bytes =
+        typeof body === 'string'
+          ? Buffer.from(body)
+          : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      const headers: Record<string, string> = { 'x-amz-checksum-sha256': sha256(bytes).toString('base64') };
+      if (options.contentType) headers['content-type'] = options.contentType;
+      if (options.ifMatch) headers['if-match'] = options.ifMatch;
+      if (options.ifNoneMatch) headers['if-none-match'] = '*';
+      const answer = await send('PUT', requireKey(key), { body: bytes, headers, signal: options.signal });
+      if (answer.status === 200) return { etag: String(answer.headers.etag ?? '') };
+      const error = answerError(answer, 'PUT', key);
+      // A lost If-Match / If-None-Match, or two conditional writes racing on the key.
+      if (answer.status === 412 || error.code === 'ConditionalRequestConflict') {
+        throw new PreconditionFailedError(key);
+      }
+      throw error;
+    },
+
+    async checkBucket() {
+      const answer = await send('HEAD', '');
+      if (answer.status !== 200) throw answerError(answer, 'HEAD', address.bucket);
+    },
+
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+/** The bucket's root URL, ending in `/`: path-style on a custom endpoint, virtual-hosted on AWS. */
+function bucketUrl({ bucket, region, endpoint }: BucketAddress): URL {
+  if (endpoint) return new URL(`${endpoint.replace(/\/+$/, '')}/${encodeURIComponent(bucket)}/`);
+  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return new URL(`https://${bucket}.s3.${region}.${domain}/`);
+}
+
+/** Each segment RFC 3986-encoded, as SigV4 wants it; the slashes stay. */
+function encodeKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      ),
+    )
+    .join('/');
+}
+
+const requireKey = (key: string): string => {
+  if (key === '') throw new Error('an object key must not be empty');
+  return key;
+};
+
+const sha256 = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
+
+/** What S3 means by a status without an error document (a HEAD's answers). */
+const BARE_STATUS: Record<number, string> = { 301: 'PermanentRedirect', 403: 'Forbidden', 404: 'NotFound' };
+
+/** S3's error document (`<Error><Code>…</Code><Message>…</Message></Error>`) as an error. */
+function answerError(answer: Answer, method: string, key: string): S3RequestError {
+  const text = answer.body.toString('utf8');
+  const code =
+    /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? BARE_STATUS[answer.status] ?? `Http${answer.status}`;
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${answer.status}`;
+  return new S3RequestError(answer.status, code, `${method} ${key}: ${code}: ${message}`);
+}

@@ -1,0 +1,64 @@
+import pLimit from 'p-limit';
+import { CliError } from '../errors';
+import { deleteRemote } from './delete-remote';
+import type { SyncPlan } from './plan';
+import type { SyncProgress } from './progress';
+import { type FileOutcome, syncFile } from './sync-file';
+import type { Transfer } from './transfer';
+
+export interface SendOptions extends Transfer {
+  /** Aborted on the first failure, so the other files stop. */
+  readonly stop: AbortController;
+  /** Files in flight at once. */
+  readonly concurrency: number;
+  readonly progress?: SyncProgress;
+}
+
+/**
+ * The bucket's side of a sync: sends the plan's new and changed files, then deletes the objects of
+ * files gone. Resolves to each file's outcome once all are confirmed; on the first failure it stops
+ * the rest, waits for them, and rejects. Loaded only when a plan has work: it brings the SDK.
+ */
+export async function sendChanges(plan: SyncPlan, options: SendOptions): Promise<FileOutcome[]> {
+  const { progress, stop } = options;
+  const files = pLimit(options.concurrency);
+  const outcomes = await settleAll(
+    plan.work.map((action) =>
+      files(async () => {
+        const outcome = await syncFile(options, action);
+        progress?.fileDone();
+        return outcome;
+      }),
+    ),
+    stop,
+  );
+  const unstable = plan.work.filter((_, i) => outcomes[i] === 'unstable').map((a) => a.file.path);
+  if (unstable.length > 0) {
+    throw new CliError(
+      'FILES_CHANGED',
+      `${unstable.length} files changed while they were pushed (${unstable.slice(0, 10).join(', ')}): run the push again once they are written`,
+    );
+  }
+  await deleteRemote(options, plan.deletions);
+  return outcomes;
+}
+
+/** Like Promise.all, but on the first failure it stops the rest and waits for them before rejecting. */
+async function settleAll(
+  tasks: readonly Promise<FileOutcome>[],
+  stop: AbortController,
+): Promise<FileOutcome[]> {
+  let first: unknown;
+  const guarded = tasks.map((task) =>
+    task.catch((error: unknown) => {
+      if (first === undefined) {
+        first = error;
+        stop.abort(error);
+      }
+      return undefined;
+    }),
+  );
+  const results = await Promise.all(guarded);
+  if (first !== undefined) throw first;
+  return results as FileOutcome[];
+}
