@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Hash } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   PreconditionFailedError,
   type PutOptions,
   type StoredObject,
 } from '../../services/kit/ports/objects';
+import { signS3Request } from './sigv4';
 
 /**
  * kismo's own small objects in the data bucket — sync records, manifests, session status — read
@@ -70,14 +69,8 @@ export function smallObjects(address: BucketAddress): SmallObjects {
   const base = bucketUrl(address);
   const client = base.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true });
-  const signer = new SignatureV4({
-    service: 's3',
-    region: address.region,
-    credentials: address.credentials,
-    sha256: Hash.bind(null, 'sha256'),
-    // S3 signs the path as sent, encoded once.
-    uriEscapePath: false,
-  });
+  const credentials = async () =>
+    typeof address.credentials === 'function' ? address.credentials() : address.credentials;
 
   const once = async (
     method: string,
@@ -88,21 +81,16 @@ export function smallObjects(address: BucketAddress): SmallObjects {
   ): Promise<Answer> => {
     // The path as S3 keys it, literally: a URL would fold `.` and `..` segments into another key.
     const path = `${base.pathname}${encodeKey(key)}`;
-    const signed = await signer.sign({
-      method,
-      protocol: base.protocol,
-      hostname: base.hostname,
-      port: base.port ? Number(base.port) : undefined,
-      path,
-      query: {},
-      headers: {
-        host: base.host,
-        'x-amz-content-sha256': sha256(body ?? Buffer.alloc(0)).toString('hex'),
-        ...(body ? { 'content-length': String(body.length) } : {}),
-        ...headers,
+    const signed = signS3Request(
+      {
+        method,
+        path,
+        headers: { host: base.host, ...(body ? { 'content-length': String(body.length) } : {}), ...headers },
+        payloadHash: sha256(body ?? Buffer.alloc(0)).toString('hex'),
       },
-      body,
-    });
+      address.region,
+      await credentials(),
+    );
     return new Promise<Answer>((resolve, reject) => {
       const request = client.request(
         {
@@ -112,7 +100,7 @@ export function smallObjects(address: BucketAddress): SmallObjects {
           path,
           method,
           agent,
-          headers: signed.headers,
+          headers: signed,
           signal,
           timeout: TIMEOUT_MS,
         },

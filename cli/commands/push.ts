@@ -90,7 +90,7 @@ export async function push(
         concurrency: options.concurrency,
         verify: options.verify,
         signal,
-        progress: createProgress(mode, io),
+        progress: await createProgress(mode, io),
       });
       signal.throwIfAborted();
       const sessionId = newSessionId();

@@ -12,8 +12,13 @@ export type IgnoreTest = (relativePath: string, isDirectory: boolean) => boolean
  * itself and a `.kismo/` folder (the local cloud's state when someone pushes a project root).
  */
 export function loadIgnoreRules(root: string): IgnoreTest {
-  const rules = ignore().add(['/.kismo/', `/${IGNORE_FILE}`]);
   const file = path.join(root, IGNORE_FILE);
-  if (existsSync(file)) rules.add(readFileSync(file, 'utf8'));
+  // Without a .kismoignore, the two names below are all there is to match, and only at the top:
+  // no matcher for each of the folder's paths (a third of a re-push's scan).
+  if (!existsSync(file))
+    return (relativePath, isDirectory) => relativePath === (isDirectory ? '.kismo' : IGNORE_FILE);
+  const rules = ignore()
+    .add(['/.kismo/', `/${IGNORE_FILE}`])
+    .add(readFileSync(file, 'utf8'));
   return (relativePath, isDirectory) => rules.ignores(isDirectory ? `${relativePath}/` : relativePath);
 }

@@ -1,4 +1,4 @@
-import { Presets, SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { formatBytes, formatSeconds } from './units';
 
 /** What the sync tells whoever watches it. */
@@ -50,8 +50,12 @@ class Tally {
   }
 }
 
-/** Makes the display for a mode. Lines and JSON are throttled: a 20,000-file push prints a few dozen, not 20,000. */
-export function createProgress(mode: ProgressMode, streams: ProgressStreams): SyncProgress {
+/**
+ * Makes the display for a mode. Lines and JSON are throttled: a 20,000-file push prints a few
+ * dozen, not 20,000. The bar's library loads only for the bar.
+ */
+export async function createProgress(mode: ProgressMode, streams: ProgressStreams): Promise<SyncProgress> {
+  const bars = mode === 'bar' ? await import('cli-progress') : undefined;
   const tally = new Tally();
   const every = mode === 'json' ? 1000 : 2000;
   let last = 0;
@@ -87,8 +91,8 @@ export function createProgress(mode: ProgressMode, streams: ProgressStreams): Sy
           `kismo push: ${plan.files} files to check or send (${formatBytes(plan.bytes)}), ${plan.skipped} unchanged, ${plan.deletions} to delete\n`,
         );
       }
-      if (mode === 'bar' && plan.files > 0) {
-        bar = new SingleBar(
+      if (bars && plan.files > 0) {
+        bar = new bars.SingleBar(
           {
             stream: streams.stderr,
             format:
@@ -97,7 +101,7 @@ export function createProgress(mode: ProgressMode, streams: ProgressStreams): Sy
             clearOnComplete: false,
             etaBuffer: 50,
           },
-          Presets.shades_classic,
+          bars.Presets.shades_classic,
         );
         bar.start(Math.max(1, plan.bytes), 0, payload());
       }

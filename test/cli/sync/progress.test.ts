@@ -15,8 +15,8 @@ function streams() {
 }
 
 /** A push of 1,000 files of 1 KiB, reported file by file. */
-function drive(mode: 'lines' | 'json', io: ReturnType<typeof streams>['io']) {
-  const progress = createProgress(mode, io);
+async function drive(mode: 'lines' | 'json', io: ReturnType<typeof streams>['io']) {
+  const progress = await createProgress(mode, io);
   progress.planned({ files: 1000, bytes: 1000 * 1024, skipped: 5, deletions: 2 });
   for (let i = 0; i < 1000; i++) {
     progress.bytesDone(1024);
@@ -26,12 +26,12 @@ function drive(mode: 'lines' | 'json', io: ReturnType<typeof streams>['io']) {
 }
 
 describe('push progress off a terminal', () => {
-  it('prints the plan, then a few throttled lines with files, bytes and rate, not one per file', () => {
+  it('prints the plan, then a few throttled lines with files, bytes and rate, not one per file', async () => {
     // Prepare
     const { io, printed } = streams();
 
     // Act
-    drive('lines', io);
+    await drive('lines', io);
 
     // Assess
     const lines = printed.stderr.trim().split('\n');
@@ -43,12 +43,12 @@ describe('push progress off a terminal', () => {
     expect(printed.stdout).toBe('');
   });
 
-  it('with --json, writes JSON lines on stdout: the plan, then progress ending at the totals', () => {
+  it('with --json, writes JSON lines on stdout: the plan, then progress ending at the totals', async () => {
     // Prepare
     const { io, printed } = streams();
 
     // Act
-    drive('json', io);
+    await drive('json', io);
 
     // Assess
     const lines = printed.stdout

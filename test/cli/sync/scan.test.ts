@@ -33,6 +33,26 @@ describe('scanning the folder to push', () => {
     expect(scan.bytes).toBe(4);
   });
 
+  it.each([
+    ['without a .kismoignore', {}],
+    ['with an empty .kismoignore', { '.kismoignore': '' }],
+  ])("leaves out kismo's own files at the top only, %s", (_, ignoreFile) => {
+    // Prepare
+    writeTree(root, {
+      ...ignoreFile,
+      '.kismo/dev/state.db': 's',
+      'data/.kismo/kept.txt': 'k',
+      'data/.kismoignore': 'kept too\n',
+      'a.csv': 'a',
+    });
+
+    // Act
+    const scan = scanFolder(root);
+
+    // Assess
+    expect(scan.files.map((f) => f.path)).toEqual(['a.csv', 'data/.kismo/kept.txt', 'data/.kismoignore']);
+  });
+
   it('follows symbolic links to files and folders outside the tree', () => {
     // Prepare
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'kismo-scan-elsewhere-'));
