@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ownerSchema } from '../contracts/kit/correlation';
+import './validation';
 import { type SmallObjects, smallObjects } from './aws/small-objects';
 import { type Profile, resolveProfile } from './config/profiles';
 import { CliError } from './errors';
@@ -130,6 +131,7 @@ export async function reaching<T>(context: Pick<CommandContext, 'profile'>, requ
   try {
     return await request;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const e = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
     // No answer at all, or one about the bucket itself: moved (another region), malformed, missing.

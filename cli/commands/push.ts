@@ -49,15 +49,20 @@ export async function push(
   const name = datasetName(folder, options.name);
   const sessionOptions = parseSessionOptions(options);
   const context = commandContext(globals, io.env);
+  // Who the user is, and what the bucket last recorded of this dataset, are asked at once: they
+  // answer while the folder is scanned. The record's read is also the check that kismo answers.
+  const bucketSide = context.owner().then(async (owner) => {
+    const prefix = `users/${owner}/datasets/${name}/`;
+    return { owner, prefix, record: await readSyncRecord(context.objects, prefix) };
+  });
+  // Awaited below, once the folder's own errors, which come first, are out of the way.
+  bucketSide.catch(() => {});
   try {
-    const scan = scanFolder(folder, io.scan);
+    const scan = await scanFolder(folder, io.scan);
     // Questions go to stderr, so even `--json` on a terminal asks before it spends money.
     const interactive = Boolean(io.stdin.isTTY) && !options.yes;
     const instanceType = await resolveInstanceType(options.type, context.profile, interactive, io);
-    const owner = await context.owner();
-    const prefix = `users/${owner}/datasets/${name}/`;
-    // The dataset's sync record is the first request: it also tells whether kismo is reachable.
-    const record = await reaching(context, readSyncRecord(context.objects, prefix));
+    const { owner, prefix, record } = await reaching(context, bucketSide);
     const price = hourlyPrice(instanceType);
     io.stderr.write(
       price === undefined

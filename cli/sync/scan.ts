@@ -1,5 +1,6 @@
 import { accessSync, constants, type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CliError } from '../errors';
 import { loadIgnoreRules } from './ignore-rules';
 import type { LocalFile } from './local-file';
@@ -26,9 +27,11 @@ const SHOWN = 10;
 /**
  * Walks the folder, following symbolic links (a link back to one of its own ancestors is a loop:
  * an error, not an endless walk). Every unreadable file is collected, so one error lists them all.
- * Synchronous on purpose: stat calls are microseconds each, and nothing else runs meanwhile.
+ * The stat calls are synchronous (microseconds each, less than a trip through the thread pool);
+ * the walk lets the event loop turn once per folder, so requests started before it (the push's
+ * sync record) go out and come back meanwhile.
  */
-export function scanFolder(folder: string, options: ScanOptions = {}): ScanResult {
+export async function scanFolder(folder: string, options: ScanOptions = {}): Promise<ScanResult> {
   const root = resolveRoot(folder);
   const ignored = loadIgnoreRules(root);
   const canRead = options.canRead ?? readable;
@@ -36,7 +39,13 @@ export function scanFolder(folder: string, options: ScanOptions = {}): ScanResul
   const problems: Problem[] = [];
 
   // `real` is the directory's resolved path: links are compared by where they lead.
-  const walk = (directory: string, real: string, relative: string, ancestors: ReadonlySet<string>): void => {
+  const walk = async (
+    directory: string,
+    real: string,
+    relative: string,
+    ancestors: ReadonlySet<string>,
+  ): Promise<void> => {
+    await nextTurn();
     let entries: Dirent[];
     try {
       entries = readdirSync(directory, { withFileTypes: true });
@@ -79,7 +88,7 @@ export function scanFolder(folder: string, options: ScanOptions = {}): ScanResul
             `${rel} links back to ${path.relative(root, target) || '.'} (a loop): remove the link or add it to .kismoignore`,
           );
         }
-        walk(absolute, target, rel, new Set([...ancestors, target]));
+        await walk(absolute, target, rel, new Set([...ancestors, target]));
         continue;
       }
       if (ignored(rel, false)) continue;
@@ -94,7 +103,7 @@ export function scanFolder(folder: string, options: ScanOptions = {}): ScanResul
       }
     }
   };
-  walk(root, root, '', new Set([root]));
+  await walk(root, root, '', new Set([root]));
 
   if (problems.length > 0) {
     const shown = problems.slice(0, SHOWN).map((p) => `${p.path} (${p.reason})`);

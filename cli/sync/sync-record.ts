@@ -35,11 +35,10 @@ export function syncRecordKey(prefix: string): string {
 
 /** The fingerprint of a dataset's objects: SHA-256 over their sorted paths, sizes and ETags. */
 export function datasetState(objects: Iterable<readonly [string, RemoteObject]>): string {
-  const hash = createHash('sha256');
-  for (const [path, { size, etag }] of [...objects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    hash.update(`${path}\u0000${size}\u0000${etag}\n`);
-  }
-  return hash.digest('hex');
+  const lines = [...objects]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, { size, etag }]) => `${path}\u0000${size}\u0000${etag}\n`);
+  return createHash('sha256').update(lines.join('')).digest('hex');
 }
 
 /** The dataset's record; a missing or unreadable one is no record (the push then lists the bucket). */

@@ -14,7 +14,7 @@ describe('scanning the folder to push', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('lists regular files by relative path, leaving out what .kismoignore names', () => {
+  it('lists regular files by relative path, leaving out what .kismoignore names', async () => {
     // Prepare
     writeTree(root, {
       'train/a.csv': 'a',
@@ -26,7 +26,7 @@ describe('scanning the folder to push', () => {
     });
 
     // Act
-    const scan = scanFolder(root);
+    const scan = await scanFolder(root);
 
     // Assess
     expect(scan.files.map((f) => f.path)).toEqual(['notes.md', 'train/a.csv', 'train/b.csv']);
@@ -36,7 +36,7 @@ describe('scanning the folder to push', () => {
   it.each([
     ['without a .kismoignore', {}],
     ['with an empty .kismoignore', { '.kismoignore': '' }],
-  ])("leaves out kismo's own files at the top only, %s", (_, ignoreFile) => {
+  ])("leaves out kismo's own files at the top only, %s", async (_, ignoreFile) => {
     // Prepare
     writeTree(root, {
       ...ignoreFile,
@@ -47,13 +47,13 @@ describe('scanning the folder to push', () => {
     });
 
     // Act
-    const scan = scanFolder(root);
+    const scan = await scanFolder(root);
 
     // Assess
     expect(scan.files.map((f) => f.path)).toEqual(['a.csv', 'data/.kismo/kept.txt', 'data/.kismoignore']);
   });
 
-  it('follows symbolic links to files and folders outside the tree', () => {
+  it('follows symbolic links to files and folders outside the tree', async () => {
     // Prepare
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'kismo-scan-elsewhere-'));
     writeTree(elsewhere, { 'shared/labels.txt': 'cat\ndog\n' });
@@ -61,23 +61,23 @@ describe('scanning the folder to push', () => {
     symlinkSync(path.join(elsewhere, 'shared'), path.join(root, 'shared'));
 
     // Act
-    const scan = scanFolder(root);
+    const scan = await scanFolder(root);
     rmSync(elsewhere, { recursive: true, force: true });
 
     // Assess
     expect(scan.files.map((f) => f.path)).toEqual(['own.txt', 'shared/labels.txt']);
   });
 
-  it('refuses a symbolic link that leads back to its own ancestor', () => {
+  it('refuses a symbolic link that leads back to its own ancestor', async () => {
     // Prepare
     writeTree(root, { 'a/b/file.txt': 'x' });
     symlinkSync(path.join(root, 'a'), path.join(root, 'a/b/up'));
 
     // Act
-    const scanning = () => scanFolder(root);
+    const scanning = scanFolder(root);
 
     // Assess
-    expect(scanning).toThrow(
+    await expect(scanning).rejects.toThrow(
       expect.objectContaining({
         code: 'SYMLINK_LOOP',
         message: expect.stringMatching(/a\/b\/up links back to a/),
@@ -85,19 +85,19 @@ describe('scanning the folder to push', () => {
     );
   });
 
-  it('refuses a link to itself', () => {
+  it('refuses a link to itself', async () => {
     // Prepare
     writeTree(root, { 'ok.txt': 'x' });
     symlinkSync('self', path.join(root, 'self'));
 
     // Act
-    const scanning = () => scanFolder(root);
+    const scanning = scanFolder(root);
 
     // Assess
-    expect(scanning).toThrow(expect.objectContaining({ code: 'SYMLINK_LOOP' }));
+    await expect(scanning).rejects.toThrow(expect.objectContaining({ code: 'SYMLINK_LOOP' }));
   });
 
-  it('lists every file it cannot read in one error: broken links, pipes, denied files', () => {
+  it('lists every file it cannot read in one error: broken links, pipes, denied files', async () => {
     // Prepare
     writeTree(root, { 'ok.txt': 'x', 'secret/key.pem': 'k' });
     symlinkSync(path.join(root, 'gone'), path.join(root, 'dangling'));
@@ -106,10 +106,10 @@ describe('scanning the folder to push', () => {
     const canRead = (file: string) => !file.endsWith('key.pem');
 
     // Act
-    const scanning = () => scanFolder(root, { canRead });
+    const scanning = scanFolder(root, { canRead });
 
     // Assess
-    expect(scanning).toThrow(
+    await expect(scanning).rejects.toThrow(
       expect.objectContaining({
         code: 'UNREADABLE_FILES',
         message: expect.stringMatching(
@@ -119,31 +119,31 @@ describe('scanning the folder to push', () => {
     );
   });
 
-  it('leaves an ignored unreadable file alone', () => {
+  it('leaves an ignored unreadable file alone', async () => {
     // Prepare
     writeTree(root, { 'ok.txt': 'x', '.kismoignore': 'dangling\n' });
     symlinkSync(path.join(root, 'gone'), path.join(root, 'dangling'));
 
     // Act
-    const scan = scanFolder(root);
+    const scan = await scanFolder(root);
 
     // Assess
     expect(scan.files.map((f) => f.path)).toEqual(['ok.txt']);
   });
 
-  it('says what to do with a missing folder, a file, or a folder with nothing to push', () => {
+  it('says what to do with a missing folder, a file, or a folder with nothing to push', async () => {
     // Prepare
     writeTree(root, { 'file.txt': 'x', 'empty/.kismoignore': '*\n' });
     mkdirSync(path.join(root, 'empty/sub'));
 
     // Act
-    const missing = () => scanFolder(path.join(root, 'nope'));
-    const file = () => scanFolder(path.join(root, 'file.txt'));
-    const empty = () => scanFolder(path.join(root, 'empty'));
+    const missing = scanFolder(path.join(root, 'nope'));
+    const file = scanFolder(path.join(root, 'file.txt'));
+    const empty = scanFolder(path.join(root, 'empty'));
 
     // Assess
-    expect(missing).toThrow(expect.objectContaining({ code: 'NO_SUCH_FOLDER' }));
-    expect(file).toThrow(expect.objectContaining({ code: 'NOT_A_FOLDER' }));
-    expect(empty).toThrow(expect.objectContaining({ code: 'EMPTY_FOLDER' }));
+    await expect(missing).rejects.toThrow(expect.objectContaining({ code: 'NO_SUCH_FOLDER' }));
+    await expect(file).rejects.toThrow(expect.objectContaining({ code: 'NOT_A_FOLDER' }));
+    await expect(empty).rejects.toThrow(expect.objectContaining({ code: 'EMPTY_FOLDER' }));
   });
 });

@@ -84,8 +84,8 @@ describe('one file, changed or cut off while it uploads', () => {
     return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
   }
 
-  const upload = (file: string) => {
-    const local = scanFolder(folder).files.find((f) => f.path === file);
+  const upload = async (file: string) => {
+    const local = (await scanFolder(folder)).files.find((f) => f.path === file);
     if (!local) throw new Error(`${file} is not in ${folder}`);
     return { kind: 'upload' as const, file: local };
   };
@@ -100,7 +100,7 @@ describe('one file, changed or cut off while it uploads', () => {
     const from = log.events.length;
 
     // Act
-    const outcome = await syncFile(t, upload('log.txt'));
+    const outcome = await syncFile(t, await upload('log.txt'));
     index.close();
     await log.settle();
 
@@ -118,7 +118,7 @@ describe('one file, changed or cut off while it uploads', () => {
     const { transfer: t, index } = transfer({ before: () => appendFileSync(file, 'more\n') });
 
     // Act
-    const outcome = await syncFile(t, upload('live.log'));
+    const outcome = await syncFile(t, await upload('live.log'));
     index.close();
 
     // Assess
@@ -138,7 +138,7 @@ describe('one file, changed or cut off while it uploads', () => {
     const { transfer: t, index } = transfer({ before: (i) => i === 1 && overwrite() });
 
     // Act
-    const outcome = await syncFile(t, upload('big.bin'));
+    const outcome = await syncFile(t, await upload('big.bin'));
     index.close();
 
     // Assess
@@ -157,13 +157,13 @@ describe('one file, changed or cut off while it uploads', () => {
     const stop = new AbortController();
     const first = transfer({ signal: stop.signal, concurrency: 1 });
     const interrupted = { ...first.transfer, onBytes: () => stop.abort(new Error('Ctrl-C')) };
-    await expect(syncFile(interrupted, upload('big.bin'))).rejects.toThrow('Ctrl-C');
+    await expect(syncFile(interrupted, await upload('big.bin'))).rejects.toThrow('Ctrl-C');
     first.index.close();
     commands.length = 0;
 
     // Act
     const again = transfer();
-    const outcome = await syncFile(again.transfer, upload('big.bin'));
+    const outcome = await syncFile(again.transfer, await upload('big.bin'));
     again.index.close();
 
     // Assess

@@ -54,7 +54,7 @@ describe('the sync engine, against the local cloud', () => {
 
   /** One sync of `folder` to `prefix`, as `kismo push` runs it (`machine` names whose index it uses). */
   async function sync(options: { verify?: boolean; machine?: string } = {}) {
-    const scan = scanFolder(folder);
+    const scan = await scanFolder(folder);
     const identity = { root: scan.root, endpoint: test.cloud.endpoint, bucket: test.cloud.bucket, prefix };
     const state = options.machine ? `${stateHome}-${options.machine}` : stateHome;
     const index = LocalIndex.open(indexPath(identity, { XDG_STATE_HOME: state }), identity);
