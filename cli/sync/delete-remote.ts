@@ -15,7 +15,7 @@ export async function deleteRemote(transfer: Transfer, paths: readonly string[])
     batches.map((batch) =>
       transfer.requests(async () => {
         transfer.signal.throwIfAborted();
-        const answer = await transfer.s3.send(
+        const answer = await (await transfer.s3()).send(
           new DeleteObjectsCommand({
             Bucket: transfer.bucket,
             Delete: { Objects: batch.map((path) => ({ Key: transfer.prefix + path })) },

@@ -37,8 +37,8 @@ export async function multipartUpload(
       if (!isGoneUpload(error)) throw error;
     }
   }
-  const created = await transfer.requests(() =>
-    transfer.s3.send(
+  const created = await transfer.requests(async () =>
+    (await transfer.s3()).send(
       new CreateMultipartUploadCommand({
         Bucket: transfer.bucket,
         Key: transfer.prefix + file.path,
@@ -87,7 +87,7 @@ async function sendParts(
       transfer.signal.throwIfAborted();
       const body = await readPart(file.absolutePath, offset, length);
       if (body.length !== length || sha256Base64(body) !== checksum) throw new FileChangedError(file.path);
-      const answer = await transfer.s3.send(
+      const answer = await (await transfer.s3()).send(
         withPayloadHash(
           new UploadPartCommand({
             Bucket: transfer.bucket,
@@ -113,8 +113,8 @@ async function sendParts(
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
   const etags = settled.map((s) => (s as PromiseFulfilledResult<string>).value);
-  const completed = await transfer.requests(() =>
-    transfer.s3.send(
+  const completed = await transfer.requests(async () =>
+    (await transfer.s3()).send(
       new CompleteMultipartUploadCommand({
         Bucket: transfer.bucket,
         Key: key,
@@ -135,7 +135,7 @@ async function sendParts(
 
 async function abandon(transfer: Transfer, path: string, uploadId: string): Promise<void> {
   transfer.index.forget(path);
-  await transfer.s3
+  await (await transfer.s3())
     .send(
       new AbortMultipartUploadCommand({
         Bucket: transfer.bucket,

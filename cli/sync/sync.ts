@@ -13,7 +13,7 @@ import {
   type SyncRecord,
   writeSyncRecord,
 } from './sync-record';
-import { DEFAULT_PART_SIZE } from './transfer';
+import { DEFAULT_PART_SIZE, type Transfer } from './transfer';
 
 export interface SyncOptions {
   /**
@@ -22,8 +22,8 @@ export interface SyncOptions {
    * its sync record never loads the SDK (~100 ms to load and warm up).
    */
   readonly s3: () => Promise<S3Client>;
-  /** The sync record's reads and writes (kismo's small-objects client). */
-  readonly objects: RecordObjects;
+  /** Single-request reads and writes: the sync record, small files, HEADs (kismo's small-objects client). */
+  readonly objects: RecordObjects & Transfer['objects'];
   readonly bucket: string;
   /** `users/<owner>/datasets/<name>/` */
   readonly prefix: string;
@@ -91,7 +91,8 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     const outcomes =
       plan.work.length > 0 || plan.deletions.length > 0
         ? await (await import('./send-changes')).sendChanges(plan, {
-            s3: await options.s3(),
+            s3: options.s3,
+            objects: options.objects,
             bucket: options.bucket,
             prefix: options.prefix,
             // Separate limits for files and requests: a file waiting on its parts must not hold the slots they need.

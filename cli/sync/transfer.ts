@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SmallObjects } from '../aws/small-objects';
 import type { LocalIndex } from './local-index';
 
 /** The largest part the local cloud accepts comfortably (fauxqs refuses bodies over ~11 MiB). */
@@ -8,7 +9,10 @@ const MAX_PARTS = 10_000;
 
 /** What every upload of one sync shares. */
 export interface Transfer {
-  readonly s3: S3Client;
+  /** The SDK's client, for multipart uploads and deletions: loaded when first asked for. */
+  readonly s3: () => Promise<S3Client>;
+  /** Single-request PUTs and HEADs: a small file costs one signed request, not the SDK's ~1 ms of CPU. */
+  readonly objects: Pick<SmallObjects, 'put' | 'head'>;
   readonly bucket: string;
   /** `users/<owner>/datasets/<name>/` */
   readonly prefix: string;
