@@ -8,7 +8,7 @@ import {
   type PutOptions,
   type StoredObject,
 } from '../../services/kit/ports/objects';
-import { signS3Request } from './sigv4';
+import { EMPTY_SHA256, signS3Request } from './sigv4';
 
 /**
  * Small objects in the data bucket — kismo's sync records, manifests, session status, and a
@@ -101,7 +101,7 @@ export function smallObjects(address: BucketAddress): SmallObjects {
         method,
         path,
         headers: { host: base.host, ...(body ? { 'content-length': String(body.length) } : {}), ...headers },
-        payloadHash: options.sha256 ?? sha256(body ?? Buffer.alloc(0)).toString('hex'),
+        payloadHash: options.sha256 ?? (body ? sha256(body).toString('hex') : EMPTY_SHA256),
       },
       address.region,
       await credentials(),

@@ -8,7 +8,6 @@ import { resolveInstanceType } from '../push/instance-type';
 import { interruptible } from '../push/interrupt';
 import { type PushIo, processIo } from '../push/io';
 import { type PushResult, printResult } from '../push/result';
-import { waitForSession } from '../push/wait';
 import { newSessionId } from '../session/session-id';
 import { writeManifest } from '../session/write-manifest';
 import { datasetDigest } from '../sync/digest';
@@ -132,7 +131,10 @@ export async function push(
     // People see that the push is done at once; scripts get the result as the last line, after the wait.
     if (!globals.json) printResult(result, false, io);
     const wait = options.wait ?? Boolean(io.stdout.isTTY);
-    const session = wait ? await waitForSession(context, result, globals.json, io) : undefined;
+    // Following a session (its status schemas, the polling) loads only when asked for.
+    const session = wait
+      ? await (await import('../push/wait')).waitForSession(context, result, globals.json, io)
+      : undefined;
     if (globals.json) printResult(session ? { ...result, session } : result, true, io);
     else if (session?.connect) io.stdout.write(`connect: ${session.connect}\n`);
     return session ? { ...result, session } : result;

@@ -1,12 +1,12 @@
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
 import { formatHourly } from '../../contracts/prices';
-import { kismoConfigSchema } from '../../services/kit/config';
+import { DEFAULT_INSTANCE_TYPES } from '../../services/kit/instance-types';
 import { CliError } from '../errors';
 import type { Profile } from './profiles';
 
 /** The types a profile may launch: its own list (an AWS stack's configuration), else the services' defaults. */
 export function allowedInstanceTypes(profile: Pick<Profile, 'allowedInstanceTypes'>): readonly string[] {
-  return profile.allowedInstanceTypes ?? kismoConfigSchema.shape.allowedInstanceTypes.parse(undefined);
+  return profile.allowedInstanceTypes ?? DEFAULT_INSTANCE_TYPES;
 }
 
 /** `g4dn.xlarge ($0.526/h), p3.2xlarge ($3.06/h)` */

@@ -33,7 +33,7 @@ const SHOWN = 10;
  */
 export async function scanFolder(folder: string, options: ScanOptions = {}): Promise<ScanResult> {
   const root = resolveRoot(folder);
-  const ignored = loadIgnoreRules(root);
+  const ignored = await loadIgnoreRules(root);
   const canRead = options.canRead ?? readable;
   const files: LocalFile[] = [];
   const problems: Problem[] = [];

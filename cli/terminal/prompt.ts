@@ -1,5 +1,3 @@
-import { createInterface } from 'node:readline/promises';
-
 /** Where questions are asked and answered: the terminal, or a test's streams. */
 export interface PromptIo {
   readonly input: NodeJS.ReadableStream;
@@ -27,6 +25,8 @@ export async function choose(
 }
 
 async function ask(io: PromptIo, text: string): Promise<string> {
+  // Loaded when a question is asked: most runs (`--yes`, scripts) never ask one.
+  const { createInterface } = await import('node:readline/promises');
   const readline = createInterface({ input: io.input, output: io.output, terminal: false });
   try {
     return await readline.question(text);

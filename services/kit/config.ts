@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
 import { idleThresholdSchema as threshold } from './activity';
+import { DEFAULT_INSTANCE_TYPES } from './instance-types';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM (24 h)');
 
@@ -28,7 +29,7 @@ export const kismoConfigSchema = z.object({
   allowedInstanceTypes: z
     .array(instanceTypeSchema)
     .min(1)
-    .default(['g4dn.xlarge', 'g5.xlarge', 'p3.2xlarge']),
+    .default([...DEFAULT_INSTANCE_TYPES]),
   /** Running instances an owner may have at once. */
   quotaPerOwner: z.number().int().positive().default(2),
   /** Tried in order when one has no capacity. */
