@@ -231,7 +231,7 @@ export function smallObjects(address: BucketAddress): SmallObjects {
 }
 
 /** The bucket's root URL, ending in `/`: path-style on a custom endpoint, virtual-hosted on AWS. */
-function bucketUrl({ bucket, region, endpoint }: BucketAddress): URL {
+export function bucketUrl({ bucket, region, endpoint }: BucketAddress): URL {
   if (endpoint) return new URL(`${endpoint.replace(/\/+$/, '')}/${encodeURIComponent(bucket)}/`);
   const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return new URL(`https://${bucket}.s3.${region}.${domain}/`);

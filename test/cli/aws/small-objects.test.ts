@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3RequestError, type SmallObjects, smallObjects } from '../../../cli/aws/small-objects';
+import { bucketUrl, S3RequestError, type SmallObjects, smallObjects } from '../../../cli/aws/small-objects';
 import { PreconditionFailedError } from '../../../services/kit/ports/objects';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { type Answer, type RecordingServer, startRecordingServer } from '../../support/recording-server';
@@ -21,6 +21,28 @@ const text = (body: Uint8Array | undefined) => Buffer.from(body ?? []).toString(
 
 const clientOf = (endpoint: string, credentials = CREDENTIALS) =>
   smallObjects({ bucket: 'kismo-test', region: REGION, endpoint, credentials });
+
+describe('where small objects are addressed', () => {
+  it('uses path style on an endpoint, and virtual-hosted HTTPS on AWS, in the right partition', () => {
+    // Prepare
+    const credentials = { accessKeyId: 'a', secretAccessKey: 's' };
+
+    // Act
+    const local = bucketUrl({
+      bucket: 'kismo-local',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:4566/',
+      credentials,
+    });
+    const aws = bucketUrl({ bucket: 'kismo-data-1a2b', region: 'eu-west-1', credentials });
+    const china = bucketUrl({ bucket: 'kismo-data-1a2b', region: 'cn-north-1', credentials });
+
+    // Assess
+    expect(local.href).toBe('http://127.0.0.1:4566/kismo-local/');
+    expect(aws.href).toBe('https://kismo-data-1a2b.s3.eu-west-1.amazonaws.com/');
+    expect(china.href).toBe('https://kismo-data-1a2b.s3.cn-north-1.amazonaws.com.cn/');
+  });
+});
 
 describe('small objects, against the local cloud', () => {
   let test: TestCloud;
