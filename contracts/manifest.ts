@@ -9,6 +9,11 @@ export const datasetNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a dataset name is letters, digits and _.- (at most 128)');
 
+/** Where an owner's dataset lives in the bucket: `users/<owner>/datasets/<name>/`. */
+export function datasetPrefix(owner: string, name: string): string {
+  return `users/${owner}/datasets/${name}/`;
+}
+
 /** A path relative to the dataset folder on the instance, never escaping it. */
 export const relativePathSchema = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ownerSchema, sessionIdSchema } from '../contracts/kit/correlation';
-import { datasetNameSchema, relativePathSchema, thenActions } from '../contracts/manifest';
+import { datasetNameSchema, datasetPrefix, relativePathSchema, thenActions } from '../contracts/manifest';
 import { idleThresholdSchema } from '../services/kit/activity';
 
 /** The largest run command the manifest allows; it travels base64-encoded. */
@@ -37,7 +37,7 @@ export const userDataValuesSchema = z
       sessions: idleThresholdSchema,
     }),
   })
-  .refine((v) => v.dataset.prefix === `users/${v.owner}/datasets/${v.dataset.name}/`, {
+  .refine((v) => v.dataset.prefix === datasetPrefix(v.owner, v.dataset.name), {
     message: 'the dataset prefix must be users/<owner>/datasets/<name>/ of the same owner',
     path: ['dataset', 'prefix'],
   });

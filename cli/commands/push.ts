@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { datasetNameSchema, sessionManifestSchema, type thenActions } from '../../contracts/manifest';
+import {
+  datasetNameSchema,
+  datasetPrefix,
+  sessionManifestSchema,
+  type thenActions,
+} from '../../contracts/manifest';
 import { formatHourly, hourlyPrice } from '../../contracts/prices';
 import { commandContext, reaching } from '../context';
 import { CliError } from '../errors';
@@ -51,7 +56,7 @@ export async function push(
   // Who the user is, and what the bucket last recorded of this dataset, are asked at once: they
   // answer while the folder is scanned. The record's read is also the check that kismo answers.
   const bucketSide = context.owner().then(async (owner) => {
-    const prefix = `users/${owner}/datasets/${name}/`;
+    const prefix = datasetPrefix(owner, name);
     return { owner, prefix, record: await readSyncRecord(context.objects, prefix) };
   });
   // Awaited below, once the folder's own errors, which come first, are out of the way.

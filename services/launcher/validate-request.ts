@@ -1,5 +1,5 @@
 import type { SessionKey } from '../../contracts/aws/s3-object-created';
-import type { SessionManifest } from '../../contracts/manifest';
+import { datasetPrefix, type SessionManifest } from '../../contracts/manifest';
 import { formatHourly } from '../../contracts/prices';
 import type { KismoConfig } from '../kit/config';
 import { LaunchRefusal } from './launch-refusal';
@@ -30,17 +30,17 @@ export function validateRequest(
       `the manifest under users/${owner}/sessions/${sessionId}/ names ${manifest.owner}'s session ${manifest.sessionId}: a session can only be started by its owner, with their own data. Run \`kismo push\` with your own credentials`,
     );
   }
-  const datasetPrefix = `users/${owner}/datasets/${manifest.dataset.name}/`;
+  const ownPrefix = datasetPrefix(owner, manifest.dataset.name);
   if (!manifest.dataset.prefix.startsWith(`users/${owner}/`)) {
     throw new LaunchRefusal(
       'owner-mismatch',
       `the manifest asks for ${manifest.dataset.prefix}, which is not ${owner}'s: push your own copy of the data with \`kismo push\``,
     );
   }
-  if (manifest.dataset.prefix !== datasetPrefix) {
+  if (manifest.dataset.prefix !== ownPrefix) {
     throw new LaunchRefusal(
       'invalid-manifest',
-      `the manifest's dataset prefix ${manifest.dataset.prefix} does not match its name "${manifest.dataset.name}" (expected ${datasetPrefix}): run \`kismo push\` again`,
+      `the manifest's dataset prefix ${manifest.dataset.prefix} does not match its name "${manifest.dataset.name}" (expected ${ownPrefix}): run \`kismo push\` again`,
     );
   }
   if (!config.allowedInstanceTypes.includes(manifest.instanceType)) {
@@ -50,5 +50,5 @@ export function validateRequest(
       `${manifest.instanceType} is not an allowed instance type here; allowed: ${allowed}. Run \`kismo push -t <type>\` with one of them`,
     );
   }
-  return { owner, sessionId, manifest, datasetPrefix };
+  return { owner, sessionId, manifest, datasetPrefix: ownPrefix };
 }

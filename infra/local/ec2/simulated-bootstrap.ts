@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
-import { type SessionManifest, sessionManifestSchema } from '../../../contracts/manifest';
+import { datasetPrefix, type SessionManifest, sessionManifestSchema } from '../../../contracts/manifest';
 import {
   failedMarkerSchema,
   finishedMarkerSchema,
@@ -88,7 +88,7 @@ async function bootSession(boot: Boot, sandbox: string, launchedAt: string): Pro
   boot.step = 'reading the manifest';
   const manifest = await readManifest(boot);
   // The owner comes from the instance's tag, as the launcher set it from the key: never from the body.
-  const prefix = `users/${boot.owner}/datasets/${manifest.dataset.name}/`;
+  const prefix = datasetPrefix(boot.owner, manifest.dataset.name);
   const dataPath = path.join(sandbox, 'data', manifest.dataset.name);
 
   boot.step = 'downloading the dataset';
