@@ -1,36 +1,22 @@
 // `npm run demo` is the README's first command: it must keep working, start to end.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runProcess } from '../support/run-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function runDemo(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/demo.ts'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', CI: 'true' },
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the demo did not finish:\n${output}`));
-    }, 170_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+/** The demo as `npm run demo` runs it, its output and errors as one text. */
+async function runDemo(): Promise<{ code: number | null; output: string }> {
+  const run = await runProcess(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/demo.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', CI: 'true' },
+      timeoutMs: 170_000,
+    },
+  );
+  return { code: run.code, output: `${run.stdout}${run.stderr}` };
 }
 
 describe('npm run demo', () => {

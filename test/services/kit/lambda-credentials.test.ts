@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultProvider } from '../../../services/kit/lambda-credentials';
+import { type RecordingServer, startRecordingServer } from '../../support/recording-server';
 
 const ENV_KEYS = [
   'AWS_ACCESS_KEY_ID',
@@ -12,10 +11,8 @@ const ENV_KEYS = [
 ];
 
 /** A container credentials endpoint on 127.0.0.1, as the Lambda runtime gives one. */
-async function credentialsEndpoint(): Promise<{ server: Server; url: string; requests: string[] }> {
-  const requests: string[] = [];
-  const server = createServer((request, response) => {
-    requests.push(String(request.headers.authorization));
+function credentialsEndpoint(): Promise<RecordingServer> {
+  return startRecordingServer((_, response) => {
     response.setHeader('content-type', 'application/json');
     response.end(
       JSON.stringify({
@@ -26,16 +23,13 @@ async function credentialsEndpoint(): Promise<{ server: Server; url: string; req
       }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/creds`, requests };
 }
 
 describe("a function's default credentials", () => {
-  let server: Server | undefined;
+  let server: RecordingServer | undefined;
   afterEach(async () => {
     vi.unstubAllEnvs();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await server?.close();
     server = undefined;
   });
   const clearEnvironment = () => {
@@ -59,9 +53,8 @@ describe("a function's default credentials", () => {
   it('come from the container credentials endpoint when the environment has none', async () => {
     // Prepare
     clearEnvironment();
-    const endpoint = await credentialsEndpoint();
-    server = endpoint.server;
-    vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', endpoint.url);
+    server = await credentialsEndpoint();
+    vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', `${server.endpoint}/creds`);
     vi.stubEnv('AWS_CONTAINER_AUTHORIZATION_TOKEN', 'runtime-token');
 
     // Act
@@ -69,7 +62,9 @@ describe("a function's default credentials", () => {
 
     // Assess
     expect(credentials).toMatchObject({ accessKeyId: 'AKIDCONTAINER', sessionToken: 'token' });
-    expect(endpoint.requests).toEqual(['runtime-token']);
+    expect(server.seen.map((request) => [request.url, request.headers.authorization])).toEqual([
+      ['/creds', 'runtime-token'],
+    ]);
   });
 
   it('fail, saying so, when there are none at all', async () => {
