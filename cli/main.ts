@@ -1,3 +1,5 @@
+// First: zod reads its configuration when a schema is built, not when it parses.
+import './validation';
 import { CommanderError } from 'commander';
 import { CliError, formatError } from './errors';
 import { buildProgram } from './program';

@@ -1,5 +1,7 @@
 // Plain JavaScript: it runs before any TypeScript loader.
-import { readFileSync, statSync } from 'node:fs';
+// Not `import … from 'node:fs'`: that builds an ES-module facade of every export of node:fs, and
+// reading them loads fs/promises, with Node's streams and readline (30 modules, ~3 ms per command).
+const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 /**
  * The URL of the CLI bundle's entry under `root` (a file URL ending in `/`), if the bundle was

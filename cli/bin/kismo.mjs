@@ -3,8 +3,10 @@
 // built from has changed since, with Node's compile cache on; otherwise, or with
 // KISMO_FROM_SOURCES=1, the TypeScript sources through tsx's loader. Services' logs stay quiet
 // unless asked.
-import module from 'node:module';
 import { freshBundle } from './fresh-bundle.mjs';
+
+// Built-ins by getBuiltinModule, not import: see fresh-bundle.mjs.
+const module = process.getBuiltinModule('node:module');
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const bundle =
