@@ -15,7 +15,6 @@ import { type PushIo, processIo } from '../push/io';
 import { type PushResult, printResult } from '../push/result';
 import { newSessionId } from '../session/session-id';
 import { writeManifest } from '../session/write-manifest';
-import { datasetDigest } from '../sync/digest';
 import { indexPath } from '../sync/index-location';
 import { LocalIndex } from '../sync/local-index';
 import { createProgress } from '../sync/progress';
@@ -112,9 +111,9 @@ export async function push(
         dataset: {
           name,
           prefix,
-          files: synced.entries.length,
+          files: synced.files,
           bytes: synced.bytes,
-          digest: datasetDigest(synced.entries),
+          digest: synced.digest,
         },
         options: sessionOptions,
       });
@@ -127,7 +126,7 @@ export async function push(
       instanceType,
       hourlyPrice: price ?? null,
       manifest: key,
-      dataset: { name, prefix, files: synced.entries.length, bytes: synced.bytes },
+      dataset: { name, prefix, files: synced.files, bytes: synced.bytes },
       uploaded: synced.uploaded,
       skipped: synced.skipped,
       deleted: synced.deleted,

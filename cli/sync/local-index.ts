@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CliError } from '../errors';
 import type { IndexIdentity } from './index-location';
 import type { FileFingerprint } from './local-file';
+import { dropSummary, readSummary, type SyncSummary, summaryFileOf, writeSummary } from './sync-summary';
 
 /** A file whose object is confirmed in the bucket with this content, as S3 answered (`etag`). */
 export interface IndexEntry extends FileFingerprint {
@@ -45,22 +46,29 @@ const FLUSH_MS = 100;
  * confirmation since. Every confirmed upload lands in the journal within {@link FLUSH_MS}, so a
  * push killed at any moment loses at most that much knowledge — and the plan's remote check turns
  * even that into a HEAD, not a re-send. A finished sync folds the journal into the snapshot.
+ *
+ * Beside it, the {@link SyncSummary} of the last finished sync. The snapshot and journal are read
+ * only when asked for: a push that the summary shows to be unchanged never parses them.
  */
 export class LocalIndex {
-  private readonly files: Map<string, IndexEntry>;
-  private readonly multipart: Map<string, PendingUpload>;
+  private loaded?: {
+    readonly files: Map<string, IndexEntry>;
+    readonly multipart: Map<string, PendingUpload>;
+  };
   private pending: string[] = [];
   /** Whether anything differs from the snapshot on disk (a replayed journal counts). */
   private changed = false;
+  /** Whether the summary still stands: deleted before the first change. */
+  private summarized: boolean;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
     readonly file: string,
     private readonly identity: IndexIdentity,
-    snapshot: Snapshot | undefined,
+    /** The last finished sync, as it was left; `undefined` once anything changed since. */
+    readonly summary: SyncSummary | undefined,
   ) {
-    this.files = new Map(Object.entries(snapshot?.files ?? {}));
-    this.multipart = new Map(Object.entries(snapshot?.multipart ?? {}));
+    this.summarized = summary !== undefined;
     // A failed write here surfaces at `save`, which the push needs before its manifest.
     this.timer = setInterval(() => this.tryFlush(), FLUSH_MS).unref();
   }
@@ -80,24 +88,19 @@ export class LocalIndex {
         `cannot write kismo's index in ${folder} (${(error as NodeJS.ErrnoException).code}): fix its permissions or set XDG_STATE_HOME`,
       );
     }
-    const index = new LocalIndex(file, identity, readSnapshot(file));
-    for (const line of readLines(journalOf(file))) {
-      index.apply(line);
-      index.changed = true;
-    }
-    return index;
+    return new LocalIndex(file, identity, readSummary(summaryFileOf(file)));
   }
 
   get(filePath: string): IndexEntry | undefined {
-    return this.files.get(filePath);
+    return this.data().files.get(filePath);
   }
 
   paths(): IterableIterator<string> {
-    return this.files.keys();
+    return this.data().files.keys();
   }
 
   pendingUpload(filePath: string): PendingUpload | undefined {
-    return this.multipart.get(filePath);
+    return this.data().multipart.get(filePath);
   }
 
   confirm(filePath: string, entry: IndexEntry): void {
@@ -137,11 +140,12 @@ export class LocalIndex {
    */
   save(): boolean {
     if (!this.changed) return false;
+    const { files, multipart } = this.data();
     const snapshot: Snapshot = {
       version: 1,
       identity: this.identity,
-      files: Object.fromEntries(this.files),
-      multipart: Object.fromEntries(this.multipart),
+      files: Object.fromEntries(files),
+      multipart: Object.fromEntries(multipart),
     };
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
@@ -159,32 +163,67 @@ export class LocalIndex {
     return true;
   }
 
+  /**
+   * Records a finished sync, once its changes are saved and the dataset's record is written: the
+   * next push of the same folder, finding both as they are now, needs nothing else.
+   */
+  summarize(summary: SyncSummary): void {
+    if (this.changed) throw new Error('the index has unsaved changes: save it before summarizing');
+    try {
+      writeSummary(summaryFileOf(this.file), summary);
+      this.summarized = true;
+    } catch {
+      // Only a shortcut for the next push, which then reads the index and plans as usual.
+    }
+  }
+
   close(): void {
     clearInterval(this.timer);
     this.tryFlush();
   }
 
+  /** The snapshot with the journal replayed, read on first use. */
+  private data(): NonNullable<LocalIndex['loaded']> {
+    if (this.loaded) return this.loaded;
+    const snapshot = readSnapshot(this.file);
+    this.loaded = {
+      files: new Map(Object.entries(snapshot?.files ?? {})),
+      multipart: new Map(Object.entries(snapshot?.multipart ?? {})),
+    };
+    for (const line of readLines(journalOf(this.file))) {
+      this.apply(line);
+      this.changed = true;
+    }
+    return this.loaded;
+  }
+
   private record(line: JournalLine): void {
+    // Before the change reaches the journal: a summary must never outlive the state it describes.
+    if (this.summarized) {
+      dropSummary(summaryFileOf(this.file));
+      this.summarized = false;
+    }
     this.apply(line);
     this.changed = true;
     this.pending.push(`${JSON.stringify(line)}\n`);
   }
 
   private apply(line: JournalLine): void {
+    const { files, multipart } = this.data();
     switch (line.op) {
       case 'put':
-        this.files.set(line.path, line.entry);
-        this.multipart.delete(line.path);
+        files.set(line.path, line.entry);
+        multipart.delete(line.path);
         return;
       case 'forget':
-        this.files.delete(line.path);
-        this.multipart.delete(line.path);
+        files.delete(line.path);
+        multipart.delete(line.path);
         return;
       case 'mpu':
-        this.multipart.set(line.path, line.upload);
+        multipart.set(line.path, line.upload);
         return;
       case 'part': {
-        const upload = this.multipart.get(line.path);
+        const upload = multipart.get(line.path);
         if (upload?.uploadId === line.uploadId) upload.parts[String(line.part)] = line.etag;
         return;
       }

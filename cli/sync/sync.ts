@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import type { DigestEntry } from './digest';
+import { datasetDigest } from './digest';
 import type { LocalIndex } from './local-index';
 import { planSync } from './plan';
 import type { SyncProgress } from './progress';
@@ -13,6 +13,7 @@ import {
   type SyncRecord,
   writeSyncRecord,
 } from './sync-record';
+import { folderFingerprint } from './sync-summary';
 import { DEFAULT_PART_SIZE, type Transfer } from './transfer';
 
 export interface SyncOptions {
@@ -43,16 +44,20 @@ export interface SyncOptions {
 
 /** The dataset as it now stands in the bucket. */
 export interface SyncResult {
-  /** Every file with the content its object holds, for the manifest's digest. */
-  readonly entries: readonly DigestEntry[];
+  readonly files: number;
   readonly bytes: number;
+  /** The manifest's `dataset.digest`: every file with the content its object holds. */
+  readonly digest: string;
   /** Objects written by this run. */
   readonly uploaded: number;
   /** Files whose object already held their content. */
   readonly skipped: number;
   readonly deleted: number;
-  /** How the bucket's side was known: its listing, or the sync record matching the index. */
-  readonly remote: 'listed' | 'recorded';
+  /**
+   * How the bucket's side was known: its listing, the sync record matching the index, or the
+   * record and the folder both as the last finished sync left them (`unchanged`: no plan made).
+   */
+  readonly remote: 'listed' | 'recorded' | 'unchanged';
 }
 
 /**
@@ -69,6 +74,14 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
   const progress = options.progress;
   try {
     const record = options.record ?? (await readSyncRecord(options.objects, options.prefix));
+    const folder = folderFingerprint(scan.files);
+    const last = index.summary;
+    if (!options.verify && last && last.folder === folder && last.state === record.state) {
+      progress?.planned({ files: 0, bytes: 0, skipped: last.files, deletions: 0 });
+      progress?.finished();
+      const { files, bytes, digest } = last;
+      return { files, bytes, digest, uploaded: 0, skipped: files, deleted: 0, remote: 'unchanged' };
+    }
     const known = indexedObjects(index);
     const before = datasetState(known);
     const recorded = !options.verify && record.state === before;
@@ -110,16 +123,26 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     for (const path of [...index.paths()]) if (!local.has(path)) index.forget(path);
     // An index that did not change still fingerprints as `before`.
     const changed = index.save();
-    await writeSyncRecord(options.objects, record, changed ? datasetState(indexedObjects(index)) : before);
+    const state = changed ? datasetState(indexedObjects(index)) : before;
+    await writeSyncRecord(options.objects, record, state);
     progress?.finished();
     const entries = scan.files.map((file) => {
       const entry = index.get(file.path);
       if (!entry) throw new Error(`${file.path} has no confirmed upload after the sync`);
       return { path: file.path, size: entry.size, sha256: entry.sha256 };
     });
-    return {
-      entries,
+    const summary = {
+      folder,
+      state,
+      files: entries.length,
       bytes: entries.reduce((sum, e) => sum + e.size, 0),
+      digest: datasetDigest(entries),
+    };
+    index.summarize(summary);
+    return {
+      files: summary.files,
+      bytes: summary.bytes,
+      digest: summary.digest,
       uploaded: outcomes.filter((o) => o === 'sent').length,
       skipped: plan.skip.length + outcomes.filter((o) => o === 'same').length,
       deleted: plan.deletions.length,

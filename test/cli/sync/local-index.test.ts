@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,51 @@ describe('the local index', () => {
     expect([saved, savedAgain]).toEqual([true, false]);
     expect(snapshot).toMatchObject({ version: 1, identity, files: { 'a.bin': { etag: 'e1' } } });
     expect(() => readFileSync(file.replace(/\.json$/, '.journal'))).toThrow(/ENOENT/);
+  });
+
+  it('keeps the summary of the last finished sync only until its first change', () => {
+    // Prepare
+    const summary = {
+      folder: 'f'.repeat(64),
+      state: 's'.repeat(64),
+      files: 1,
+      bytes: 1,
+      digest: 'd'.repeat(64),
+    };
+    const run = LocalIndex.open(file, identity);
+    run.confirm('a.bin', entry('e1'));
+    expect(() => run.summarize(summary)).toThrow(/unsaved changes/);
+    run.save();
+    run.summarize(summary);
+    run.close();
+
+    // Act
+    const next = LocalIndex.open(file, identity);
+    const read = next.summary;
+    next.forget('a.bin');
+    const afterChange = LocalIndex.open(file, identity).summary;
+    next.close();
+
+    // Assess
+    expect(read).toEqual(summary);
+    // Gone as the change is made, before any journal line: a push killed now cannot trust it.
+    expect(afterChange).toBeUndefined();
+  });
+
+  it('takes a torn or foreign summary for none', () => {
+    // Prepare
+    const summaryFile = file.replace(/\.json$/, '.summary.json');
+    const run = LocalIndex.open(file, identity);
+    run.close();
+
+    // Act
+    const read = ['{"version":1,"folder":"f","sta', '{"version":2}', '[]', 'null'].map((text) => {
+      writeFileSync(summaryFile, text);
+      return LocalIndex.open(file, identity).summary;
+    });
+
+    // Assess
+    expect(read).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('starts empty from a corrupt snapshot instead of failing the push', () => {

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -176,14 +184,40 @@ describe('the sync engine, against the local cloud', () => {
     // Prepare
     writeTree(folder, manyFiles(4, 1024));
     const first = await syncAndWatch();
+    utimesSync(path.join(folder, 'f001.bin'), new Date(), new Date(Date.now() + 5000));
 
     // Act
-    const again = await syncAndWatch();
+    const touched = await syncAndWatch();
 
     // Assess
     expect(first.result.remote).toBe('listed');
-    expect(again.result).toMatchObject({ remote: 'recorded', uploaded: 0, skipped: 4 });
+    expect(touched.result).toMatchObject({ remote: 'recorded', uploaded: 0, skipped: 4 });
+    expect(touched.created).toEqual([]);
+  });
+
+  it('needs neither the index nor a plan while the folder and the record are as the last push left them', async () => {
+    // Prepare
+    writeTree(folder, { ...manyFiles(5, 1024), 'nested/notes.txt': 'hello' });
+    const first = await syncAndWatch();
+    const identity = {
+      root: realpathSync(folder),
+      endpoint: test.cloud.endpoint,
+      bucket: test.cloud.bucket,
+      prefix,
+    };
+    // Not even a readable index: the summary is all an unchanged push reads.
+    writeFileSync(indexPath(identity, { XDG_STATE_HOME: stateHome }), 'not an index');
+
+    // Act
+    const again = await syncAndWatch();
+    const verified = await syncAndWatch({ verify: true });
+
+    // Assess
+    expect(again.result).toEqual({ ...first.result, remote: 'unchanged', uploaded: 0, skipped: 6 });
     expect(again.created).toEqual([]);
+    // Checked against the bucket, the dataset is what the summary said.
+    expect(verified.result).toMatchObject({ remote: 'listed', digest: first.result.digest, files: 6 });
+    expect(verified.created).toEqual([]);
   });
 
   it('lists the bucket when the sync record is unreadable, and writes a good one again', async () => {
@@ -199,7 +233,7 @@ describe('the sync engine, against the local cloud', () => {
 
     // Assess
     expect(repaired.result).toMatchObject({ remote: 'listed', uploaded: 0, skipped: 3 });
-    expect(trusted.result).toMatchObject({ remote: 'recorded', uploaded: 0, skipped: 3 });
+    expect(trusted.result).toMatchObject({ remote: 'unchanged', uploaded: 0, skipped: 3 });
   });
 
   it('re-sends an object deleted behind its back when asked to verify, whatever its index says', async () => {
