@@ -14,6 +14,14 @@ export function datasetPrefix(owner: string, name: string): string {
   return `users/${owner}/datasets/${name}/`;
 }
 
+/**
+ * The key of a session object: `users/<owner>/sessions/<sessionId>/<name>`. Here, not beside the
+ * markers' schemas, so a command that only writes a manifest does not build those.
+ */
+export function sessionKey(owner: string, sessionId: string, name: string): string {
+  return `users/${owner}/sessions/${sessionId}/${name}`;
+}
+
 /** A path relative to the dataset folder on the instance, never escaping it. */
 export const relativePathSchema = z
   .string()

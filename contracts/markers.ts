@@ -41,8 +41,3 @@ export const finishedMarkerSchema = z.object({
 export type ReadyMarker = z.output<typeof readyMarkerSchema>;
 export type FailedMarker = z.output<typeof failedMarkerSchema>;
 export type FinishedMarker = z.output<typeof finishedMarkerSchema>;
-
-/** The key of a session object: `users/<owner>/sessions/<sessionId>/<name>`. */
-export function sessionKey(owner: string, sessionId: string, name: string): string {
-  return `users/${owner}/sessions/${sessionId}/${name}`;
-}

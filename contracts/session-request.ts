@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTimeSchema } from './kit/correlation';
-import { sessionKey } from './markers';
+import { sessionKey } from './manifest';
 
 /** What an owner can ask of a session's instance: `kismo stop|start|down|keep`. */
 export const requestActions = ['stop', 'start', 'down', 'keep'] as const;

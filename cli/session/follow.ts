@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sessionKey } from '../../contracts/markers';
+import { sessionKey } from '../../contracts/manifest';
 import {
   type SessionStatus,
   STATUS_FILE,

@@ -1,5 +1,5 @@
 import { sessionIdSchema } from '../../contracts/kit/correlation';
-import { sessionKey } from '../../contracts/markers';
+import { sessionKey } from '../../contracts/manifest';
 import { type SessionStatus, STATUS_FILE, sessionStatusSchema } from '../../contracts/session-status';
 import { assertReachable, type CommandContext } from '../context';
 import { CliError } from '../errors';

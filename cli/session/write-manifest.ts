@@ -1,5 +1,4 @@
-import { type SessionManifest, sessionManifestSchema } from '../../contracts/manifest';
-import { sessionKey } from '../../contracts/markers';
+import { type SessionManifest, sessionKey, sessionManifestSchema } from '../../contracts/manifest';
 import type { SmallObjects } from '../aws/small-objects';
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MarkerName } from '../../contracts/aws/s3-object-created';
+import { sessionKey } from '../../contracts/manifest';
 import {
   type FailedMarker,
   type FinishedMarker,
@@ -7,7 +8,6 @@ import {
   finishedMarkerSchema,
   type ReadyMarker,
   readyMarkerSchema,
-  sessionKey,
 } from '../../contracts/markers';
 import type { Objects } from '../kit/ports';
 

@@ -1,4 +1,4 @@
-import { sessionKey } from '../../contracts/markers';
+import { sessionKey } from '../../contracts/manifest';
 import { type SessionStatus, STATUS_FILE, sessionStatusSchema } from '../../contracts/session-status';
 import type { Logger } from '../kit/logger';
 import type { Objects } from '../kit/ports';

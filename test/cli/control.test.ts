@@ -8,7 +8,7 @@ import { writeProfile } from '../../cli/config/profiles';
 import { parseUntil } from '../../cli/session/parse-until';
 import { idleStrikesCleared, instanceIdle, instanceLaunched } from '../../contracts/catalog';
 import type { EventEnvelope } from '../../contracts/kit/contract';
-import { sessionKey } from '../../contracts/markers';
+import { sessionKey } from '../../contracts/manifest';
 import { createPublisher } from '../../contracts/publish';
 import { eventBridgeBus } from '../../services/kit/adapters/eventbridge-bus';
 import { keepAliveKey } from '../../services/kit/keep-alive';

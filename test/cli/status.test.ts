@@ -6,7 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeProfile } from '../../cli/config/profiles';
 import { instanceLaunched } from '../../contracts/catalog';
-import { sessionKey } from '../../contracts/markers';
+import { sessionKey } from '../../contracts/manifest';
 import { createPublisher } from '../../contracts/publish';
 import { eventBridgeBus } from '../../services/kit/adapters/eventbridge-bus';
 import readinessWatcher from '../../services/readiness-watcher/service';

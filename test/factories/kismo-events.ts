@@ -15,8 +15,8 @@ import {
 } from '../../contracts/catalog';
 import type { Contract, EventEnvelope } from '../../contracts/kit/contract';
 import type { KismoEvent } from '../../contracts/kit/define-event';
+import { sessionKey } from '../../contracts/manifest';
 import type { FailedMarker, FinishedMarker, ReadyMarker } from '../../contracts/markers';
-import { sessionKey } from '../../contracts/markers';
 import type { DetailInput } from '../../contracts/publish';
 import type { Delivered } from '../../services/kit/define-service';
 import { INSTANCE_ID, instanceReadyDetail, OWNER, objectCreated, SESSION_ID } from './events';

@@ -3,7 +3,8 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finishedMarkerSchema, readyMarkerSchema, sessionKey } from '../../contracts/markers';
+import { sessionKey } from '../../contracts/manifest';
+import { finishedMarkerSchema, readyMarkerSchema } from '../../contracts/markers';
 import { ACTIVITY_REPORTER } from '../../userdata/generated/templates';
 import { renderUserData } from '../../userdata/render';
 import type { UserDataValuesInput } from '../../userdata/user-data-values';

@@ -4,12 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import {
-  failedMarkerSchema,
-  finishedMarkerSchema,
-  readyMarkerSchema,
-  sessionKey,
-} from '../../contracts/markers';
+import { sessionKey } from '../../contracts/manifest';
+import { failedMarkerSchema, finishedMarkerSchema, readyMarkerSchema } from '../../contracts/markers';
 import { renderUserData } from '../../userdata/render';
 import { OWNER, SESSION_ID } from '../factories/events';
 import { describeFiles, SAMPLE_FILES, userDataValues } from '../factories/manifest';

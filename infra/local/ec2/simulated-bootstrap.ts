@@ -5,13 +5,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
-import { datasetPrefix, type SessionManifest, sessionManifestSchema } from '../../../contracts/manifest';
 import {
-  failedMarkerSchema,
-  finishedMarkerSchema,
-  readyMarkerSchema,
+  datasetPrefix,
+  type SessionManifest,
   sessionKey,
-} from '../../../contracts/markers';
+  sessionManifestSchema,
+} from '../../../contracts/manifest';
+import { failedMarkerSchema, finishedMarkerSchema, readyMarkerSchema } from '../../../contracts/markers';
 import { TAGS } from '../../../services/kit/ports';
 import type { LocalCloud } from '../cloud';
 import { downloadPrefix, measure, uploadFolder } from './simulated-bootstrap-transfer';

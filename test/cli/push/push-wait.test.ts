@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import type { SessionState } from '../../../contracts/session-status';
 import { runKismo } from '../../support/cli-process';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';

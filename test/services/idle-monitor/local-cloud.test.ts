@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../contracts/kit/contract';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import { setActivity } from '../../../infra/local/metrics/activity-file';
 import restarter from '../../../services/business-hours-restarter/service';
 import idleMonitor from '../../../services/idle-monitor/service';

@@ -1,6 +1,6 @@
 // The launcher's refusals: each a Launch Failed with its code and what to do, and no instance.
 import { afterEach, describe, expect, it } from 'vitest';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import { OWNER, SESSION_ID } from '../../factories/events';
 import { sessionManifest } from '../../factories/manifest';
 import {

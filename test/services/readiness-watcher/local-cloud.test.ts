@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../contracts/kit/contract';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import readinessWatcher from '../../../services/readiness-watcher/service';
 import { OWNER, readyMarker } from '../../factories/kismo-events';
 import { sessionLaunch } from '../../factories/launch';

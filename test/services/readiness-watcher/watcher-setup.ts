@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../../contracts/kit/contract';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import { MovableClock } from '../../../infra/local/clock/movable-clock';
 import { SimulatedEc2 } from '../../../infra/local/ec2/simulated-ec2';
 import { parseConfig } from '../../../services/kit/config';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceIdle } from '../../../contracts/catalog';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import { sessionStatusSchema } from '../../../contracts/session-status';
 import { s3Objects } from '../../../services/kit/adapters/s3-objects';
 import { logger } from '../../../services/kit/logger';

@@ -11,7 +11,7 @@ import {
   launchFailed,
   workFinished,
 } from '../../../contracts/catalog';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import { TAGS } from '../../../services/kit/ports';
 import {
   bootFailed,

@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceLaunched, instanceReady } from '../../../contracts/catalog';
-import { sessionKey } from '../../../contracts/markers';
+import { sessionKey } from '../../../contracts/manifest';
 import { createPublisher } from '../../../contracts/publish';
 import { sessionStatusSchema } from '../../../contracts/session-status';
 import { eventBridgeBus } from '../../../services/kit/adapters/eventbridge-bus';

@@ -6,12 +6,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../../contracts/kit/contract';
 import type { SessionManifest } from '../../../../contracts/manifest';
-import {
-  failedMarkerSchema,
-  finishedMarkerSchema,
-  readyMarkerSchema,
-  sessionKey,
-} from '../../../../contracts/markers';
+import { sessionKey } from '../../../../contracts/manifest';
+import { failedMarkerSchema, finishedMarkerSchema, readyMarkerSchema } from '../../../../contracts/markers';
 import { simulatedBootstrap } from '../../../../infra/local/ec2/simulated-bootstrap';
 import type { Instance } from '../../../../services/kit/ports';
 import { TAGS } from '../../../../services/kit/ports';
