@@ -129,14 +129,18 @@ export const sdkSchemaKeys: Plugin = {
 export const builtinsByRequire: Plugin = {
   name: 'kismo-builtins-by-require',
   setup(build) {
+    // One module per importer (`node:fs#3`): shared, each built-in became a chunk of its own in a
+    // split bundle (the CLI's), and every chunk is one more module for Node to resolve and link.
+    const importers = new Map<string, number>();
     build.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
       if (!(args.kind === 'import-statement' || args.kind === 'dynamic-import') || !isBuiltin(args.path)) {
         return undefined;
       }
-      return { path: args.path, namespace: BUILTIN_NAMESPACE };
+      if (!importers.has(args.importer)) importers.set(args.importer, importers.size);
+      return { path: `${args.path}#${importers.get(args.importer)}`, namespace: BUILTIN_NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      contents: `module.exports = require(${JSON.stringify(args.path.slice(0, args.path.lastIndexOf('#')))});`,
       loader: 'js',
     }));
   },
