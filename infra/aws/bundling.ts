@@ -129,18 +129,22 @@ export const sdkSchemaKeys: Plugin = {
 export const builtinsByRequire: Plugin = {
   name: 'kismo-builtins-by-require',
   setup(build) {
-    // One module per importer (`node:fs#3`): shared, each built-in became a chunk of its own in a
-    // split bundle (the CLI's), and every chunk is one more module for Node to resolve and link.
+    // A static import gets a module of its own per importer (`node:fs~3`), which stays in the
+    // importer's chunk: shared, each built-in became a chunk of its own in a split bundle (the
+    // CLI's), one more module for Node to resolve and link. A dynamic import is a chunk anyway.
+    // (No `#` or `?` in these names: a chunk's file name comes from them, and in an import URL
+    // either would end the path.)
     const importers = new Map<string, number>();
     build.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
       if (!(args.kind === 'import-statement' || args.kind === 'dynamic-import') || !isBuiltin(args.path)) {
         return undefined;
       }
+      if (args.kind === 'dynamic-import') return { path: args.path, namespace: BUILTIN_NAMESPACE };
       if (!importers.has(args.importer)) importers.set(args.importer, importers.size);
-      return { path: `${args.path}#${importers.get(args.importer)}`, namespace: BUILTIN_NAMESPACE };
+      return { path: `${args.path}~${importers.get(args.importer)}`, namespace: BUILTIN_NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path.slice(0, args.path.lastIndexOf('#')))});`,
+      contents: `module.exports = require(${JSON.stringify(args.path.replace(/~\d+$/, ''))});`,
       loader: 'js',
     }));
   },

@@ -1,11 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshBundle } from '../../cli/bin/fresh-bundle.mjs';
 import packageJson from '../../package.json' with { type: 'json' };
 import { runKismo } from '../support/cli-process';
+import { runProcess } from '../support/run-process';
 
 describe('the kismo command', () => {
   let root: string;
@@ -59,5 +69,32 @@ describe('the kismo command', () => {
     // Assess
     expect(bundled.stdout.trim()).toBe(packageJson.version);
     expect(fromSources.stdout.trim()).toBe(packageJson.version);
+  });
+
+  it('has a bundle whose every file loads, and whose every import between chunks resolves', async () => {
+    // Prepare: the chunks a command loads only on demand (the SDK's, the transfers') included.
+    const dist = path.resolve(import.meta.dirname, '../../cli/dist');
+    const files = readdirSync(dist)
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => pathToFileURL(path.join(dist, name)));
+
+    // Act: every relative specifier, static or dynamic, resolved as Node resolves it (a URL)
+    const unresolved = files.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g)]
+        .map(([, specifier = '']) => ({ specifier, target: new URL(specifier, file) }))
+        .filter(({ target }) => !existsSync(fileURLToPath(target)))
+        .map(({ specifier }) => `${path.basename(fileURLToPath(file))} → ${specifier}`),
+    );
+    const loaded = await runProcess(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `for (const file of ${JSON.stringify(files.map(String))}) await import(file);`,
+    ]);
+
+    // Assess
+    expect(files.length).toBeGreaterThan(10);
+    expect(unresolved).toEqual([]);
+    expect(loaded.stderr).toBe('');
+    expect(loaded.code).toBe(0);
   });
 });
