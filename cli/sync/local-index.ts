@@ -65,7 +65,7 @@ export class LocalIndex {
   private constructor(
     readonly file: string,
     private readonly identity: IndexIdentity,
-    /** The last finished sync, as it was left; `undefined` once anything changed since. */
+    /** The last finished sync, as read when the index was opened (a change since deletes its file). */
     readonly summary: SyncSummary | undefined,
   ) {
     this.summarized = summary !== undefined;
