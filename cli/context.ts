@@ -2,7 +2,6 @@ import os from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ownerSchema } from '../contracts/kit/correlation';
-import './validation';
 import { type SmallObjects, smallObjects } from './aws/small-objects';
 import { type Profile, resolveProfile } from './config/profiles';
 import { CliError } from './errors';

@@ -4,13 +4,15 @@ import { deleteRemote } from './delete-remote';
 import type { SyncPlan } from './plan';
 import type { SyncProgress } from './progress';
 import { type FileOutcome, syncFile } from './sync-file';
-import type { Transfer } from './transfer';
+import { DEFAULT_PART_SIZE, type Transfer } from './transfer';
 
-export interface SendOptions extends Transfer {
+export interface SendOptions extends Omit<Transfer, 'requests' | 'partSize'> {
   /** Aborted on the first failure, so the other files stop. */
   readonly stop: AbortController;
-  /** Files in flight at once. */
+  /** Files in flight at once, and S3 requests in flight at once. */
   readonly concurrency: number;
+  /** @default 8 MiB */
+  readonly partSize?: number;
   readonly progress?: SyncProgress;
 }
 
@@ -21,11 +23,17 @@ export interface SendOptions extends Transfer {
  */
 export async function sendChanges(plan: SyncPlan, options: SendOptions): Promise<FileOutcome[]> {
   const { progress, stop } = options;
+  const transfer: Transfer = {
+    ...options,
+    // Separate limits for files and requests: a file waiting on its parts must not hold the slots they need.
+    requests: pLimit(options.concurrency),
+    partSize: options.partSize ?? DEFAULT_PART_SIZE,
+  };
   const files = pLimit(options.concurrency);
   const outcomes = await settleAll(
     plan.work.map((action) =>
       files(async () => {
-        const outcome = await syncFile(options, action);
+        const outcome = await syncFile(transfer, action);
         progress?.fileDone();
         return outcome;
       }),
@@ -39,7 +47,7 @@ export async function sendChanges(plan: SyncPlan, options: SendOptions): Promise
       `${unstable.length} files changed while they were pushed (${unstable.slice(0, 10).join(', ')}): run the push again once they are written`,
     );
   }
-  await deleteRemote(options, plan.deletions);
+  await deleteRemote(transfer, plan.deletions);
   return outcomes;
 }
 

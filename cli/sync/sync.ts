@@ -1,5 +1,4 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
 import { datasetDigest } from './digest';
 import type { LocalIndex } from './local-index';
 import { planSync } from './plan';
@@ -14,7 +13,7 @@ import {
   writeSyncRecord,
 } from './sync-record';
 import { folderFingerprint } from './sync-summary';
-import { DEFAULT_PART_SIZE, type Transfer } from './transfer';
+import type { Transfer } from './transfer';
 
 export interface SyncOptions {
   /**
@@ -108,12 +107,10 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
             objects: options.objects,
             bucket: options.bucket,
             prefix: options.prefix,
-            // Separate limits for files and requests: a file waiting on its parts must not hold the slots they need.
-            requests: pLimit(concurrency),
             index,
             signal,
             stop,
-            partSize: options.partSize ?? DEFAULT_PART_SIZE,
+            partSize: options.partSize,
             onBytes: (bytes) => progress?.bytesDone(bytes),
             concurrency,
             progress,
