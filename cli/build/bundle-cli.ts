@@ -45,8 +45,9 @@ const devFromSources: Plugin = {
  * Commander imports the whole of `node:child_process` (to run executable subcommands, which kismo
  * has none of) and of `node:util`. Bundled, each becomes a copy of the module's every export, and
  * copying node:util's runs its lazy getters: together ~35 of Node's modules and ~3 ms of every
- * command. Commander gets what it calls, loaded when called; a name it starts to import without
- * being listed here fails the build (esbuild checks named imports of an ES module).
+ * command. Commander gets what it calls, loaded when called. A named import it adds fails the
+ * build (esbuild checks named imports of an ES module); a test checks that `spawn` is the only
+ * member of child_process it uses.
  */
 const commanderBuiltins: Plugin = {
   name: 'kismo-commander-builtins',

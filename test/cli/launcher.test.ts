@@ -71,6 +71,20 @@ describe('the kismo command', () => {
     expect(fromSources.stdout.trim()).toBe(packageJson.version);
   });
 
+  it("bundles commander with the only child_process function it calls (the bundle's stand-in has no other)", () => {
+    // Prepare: cli/build/bundle-cli.ts gives commander a child_process with `spawn` alone.
+    const lib = path.resolve(import.meta.dirname, '../../node_modules/commander/lib');
+
+    // Act
+    const used = readdirSync(lib)
+      .filter((name) => name.endsWith('.js'))
+      .flatMap((name) => [...readFileSync(path.join(lib, name), 'utf8').matchAll(/childProcess\.(\w+)/g)])
+      .map(([, member]) => member);
+
+    // Assess
+    expect(new Set(used)).toEqual(new Set(['spawn']));
+  });
+
   it('has a bundle whose every file loads, and whose every import between chunks resolves', async () => {
     // Prepare: the chunks a command loads only on demand (the SDK's, the transfers') included.
     const dist = path.resolve(import.meta.dirname, '../../cli/dist');
