@@ -12,7 +12,11 @@ export interface UnsignedRequest {
   readonly payloadHash: string;
 }
 
-export const EMPTY_SHA256 = createHash('sha256').digest('hex');
+/** Hex SHA-256: the payload hash SigV4 signs (and S3's checksum, once base64-encoded). */
+export const sha256Hex = (data: string | Uint8Array): string =>
+  createHash('sha256').update(data).digest('hex');
+
+export const EMPTY_SHA256 = sha256Hex('');
 
 /**
  * Signs an S3 request with AWS Signature Version 4 in the Authorization header, as the AWS docs
@@ -60,5 +64,4 @@ export function signS3Request(
   };
 }
 
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();

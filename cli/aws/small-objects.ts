@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -7,7 +6,7 @@ import {
   type PutOptions,
   type StoredObject,
 } from '../../services/kit/ports/objects';
-import { EMPTY_SHA256, signS3Request } from './sigv4';
+import { EMPTY_SHA256, sha256Hex, signS3Request } from './sigv4';
 
 /**
  * Small objects in the data bucket — kismo's sync records, manifests, session status, and a
@@ -101,7 +100,7 @@ export function smallObjects(address: BucketAddress): SmallObjects {
         method,
         path,
         headers: { host: base.host, ...(body ? { 'content-length': String(body.length) } : {}), ...headers },
-        payloadHash: options.sha256 ?? (body ? sha256(body).toString('hex') : EMPTY_SHA256),
+        payloadHash: options.sha256 ?? (body ? sha256Hex(body) : EMPTY_SHA256),
       },
       address.region,
       await credentials(),
@@ -183,7 +182,7 @@ export function smallObjects(address: BucketAddress): SmallObjects {
         typeof body === 'string'
           ? Buffer.from(body)
           : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-      const hash = options.sha256 ?? sha256(bytes).toString('hex');
+      const hash = options.sha256 ?? sha256Hex(bytes);
       // S3 refuses a body that does not match its checksum, and keeps the checksum with the object.
       const headers: Record<string, string> = {
         'x-amz-checksum-sha256': Buffer.from(hash, 'hex').toString('base64'),
@@ -254,8 +253,6 @@ const requireKey = (key: string): string => {
   if (key === '') throw new Error('an object key must not be empty');
   return key;
 };
-
-const sha256 = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
 /** What S3 means by a status without an error document (a HEAD's answers). */
 const BARE_STATUS: Record<number, string> = { 301: 'PermanentRedirect', 403: 'Forbidden', 404: 'NotFound' };
