@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
 import { CliError } from '../errors';
+import { replaceFile } from '../replace-file';
 
 const profileSchema = z.object({
   /** `local`: the local cloud (`kismo dev`); `aws`: a deployed stack (`kismo init`). */
@@ -64,10 +65,8 @@ export function writeProfile(
   config.profiles[name] = profileSchema.parse(profile);
   config.defaultProfile ??= name;
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
   // Local credentials are dummies, but the file may hold more one day: keep it private.
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  replaceFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** The profile named by `--profile`, else `KISMO_PROFILE`, else the default one. */

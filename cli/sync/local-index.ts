@@ -1,15 +1,7 @@
-import {
-  accessSync,
-  appendFileSync,
-  constants,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, appendFileSync, constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
+import { replaceFile } from '../replace-file';
 import type { IndexIdentity } from './index-location';
 import type { FileFingerprint } from './local-file';
 import { dropSummary, readSummary, type SyncSummary, summaryFileOf, writeSummary } from './sync-summary';
@@ -147,10 +139,8 @@ export class LocalIndex {
       files: Object.fromEntries(files),
       multipart: Object.fromEntries(multipart),
     };
-    const temporary = `${this.file}.${process.pid}.tmp`;
     try {
-      writeFileSync(temporary, JSON.stringify(snapshot));
-      renameSync(temporary, this.file);
+      replaceFile(this.file, JSON.stringify(snapshot));
     } catch (error) {
       throw new CliError(
         'STATE_UNWRITABLE',

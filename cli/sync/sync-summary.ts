@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { replaceFile } from '../replace-file';
 import type { LocalFile } from './local-file';
 
 /**
@@ -56,11 +57,9 @@ export function readSummary(file: string): SyncSummary | undefined {
   return { folder, state, files, bytes, digest };
 }
 
-/** Written then renamed: a reader sees the old summary, the new one, or none. */
+/** Replaced whole: a reader sees the old summary, the new one, or none. */
 export function writeSummary(file: string, summary: SyncSummary): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ version: 1, ...summary }));
-  renameSync(temporary, file);
+  replaceFile(file, JSON.stringify({ version: 1, ...summary }));
 }
 
 export function dropSummary(file: string): void {
