@@ -1,6 +1,7 @@
 // `npm run bench:push`: kismo push against `aws s3 sync` on the same local S3 — a first push, then
 // unchanged re-pushes. Each tool gets a fresh local cloud per data set; both run as their own process,
-// startup included, and every run starts once the cloud has finished reporting the previous one.
+// startup included, timed from a small process (`timed-run.mjs`), and every run starts once the
+// cloud has finished reporting the previous one.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { runProcess } from '../test/support/run-process';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const KISMO = path.resolve(import.meta.dirname, '../cli/bin/kismo.mjs');
+/** Each tool's run is timed by a small process of its own, as a shell would start it: see there why. */
+const TIMED_RUN = path.resolve(import.meta.dirname, 'timed-run.mjs');
 /** The Debian package's `aws` (2.x): a pyenv or pip `aws` earlier on PATH may be another major version. */
 const AWS = process.env.KISMO_BENCH_AWS ?? (existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws');
 /** Runs per tool and data set (`KISMO_BENCH_RUNS`); the fastest counts, as other work only slows a run. */
@@ -241,18 +244,25 @@ function environment(home: string, cloud: LocalCloud): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs a command line to its end; resolves to its wall-clock seconds and stdout, or rejects with its stderr. */
+/**
+ * Runs a command line to its end through `timed-run.mjs`; resolves to the wall-clock seconds that
+ * process measured and the command's stdout, or rejects with its stderr.
+ */
 async function run(
   [command = '', ...args]: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ seconds: number; stdout: string }> {
-  const done = await runProcess(command, args, { env, timeoutMs: 30 * 60_000 });
-  if (done.code !== 0) {
+  const done = await runProcess(process.execPath, [TIMED_RUN, command, ...args], {
+    env,
+    timeoutMs: 30 * 60_000,
+  });
+  const timing = /\ntimed-run (\{.*\})\n$/.exec(done.stderr);
+  if (done.code !== 0 || !timing) {
     throw new Error(
       `${path.basename(command)} ${args.slice(0, 3).join(' ')} exited ${done.code}:\n${done.stderr}`,
     );
   }
-  return done;
+  return { seconds: (JSON.parse(timing[1] ?? '{}') as { seconds: number }).seconds, stdout: done.stdout };
 }
 
 function version(): string {
