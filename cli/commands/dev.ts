@@ -3,6 +3,7 @@ import { LocalCloud } from '../../infra/local/cloud';
 import { createSlackClient, slackChat } from '../../services/kit/adapters/slack-chat';
 import { writeProfile } from '../config/profiles';
 import type { GlobalOptions } from '../program';
+import { stopwatch } from '../stopwatch';
 
 export interface DevOptions {
   readonly port: number;
@@ -15,7 +16,7 @@ export interface DevOptions {
  * runs until Ctrl-C, when it stops cleanly (state stays in the state directory).
  */
 export async function dev(options: DevOptions, globals: GlobalOptions): Promise<void> {
-  const started = performance.now();
+  const elapsed = stopwatch();
   const stateDir = path.resolve(options.stateDir);
   // Real Slack when a token is given; the console otherwise.
   const token = process.env.KISMO_SLACK_TOKEN;
@@ -34,7 +35,7 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
     credentials: { ...cloud.credentials },
     stateDir,
   });
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const seconds = elapsed().toFixed(2);
   const ready = {
     status: 'ready',
     endpoint: cloud.endpoint,

@@ -15,6 +15,7 @@ import { type PushIo, processIo } from '../push/io';
 import { type PushResult, printResult } from '../push/result';
 import { newSessionId } from '../session/session-id';
 import { writeManifest } from '../session/write-manifest';
+import { stopwatch } from '../stopwatch';
 import { indexPath } from '../sync/index-location';
 import { LocalIndex } from '../sync/local-index';
 import { createProgress } from '../sync/progress';
@@ -48,7 +49,7 @@ export async function push(
   globals: GlobalOptions,
   io: PushIo = processIo(),
 ): Promise<PushResult> {
-  const started = performance.now();
+  const elapsed = stopwatch();
   const name = datasetName(folder, options.name);
   const sessionOptions = parseSessionOptions(options);
   const context = commandContext(globals, io.env);
@@ -130,7 +131,7 @@ export async function push(
       uploaded: synced.uploaded,
       skipped: synced.skipped,
       deleted: synced.deleted,
-      seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+      seconds: Number(elapsed().toFixed(2)),
     };
     // People see that the push is done at once; scripts get the result as the last line, after the wait.
     if (!globals.json) printResult(result, false, io);

@@ -1,4 +1,5 @@
 import type { SingleBar } from 'cli-progress';
+import { stopwatch } from '../stopwatch';
 import { formatBytes, formatSeconds } from './units';
 
 /** What the sync tells whoever watches it. */
@@ -24,14 +25,11 @@ class Tally {
   totalFiles = 0;
   bytes = 0;
   totalBytes = 0;
-  private readonly started = performance.now();
-
-  get seconds(): number {
-    return (performance.now() - this.started) / 1000;
-  }
+  readonly seconds: () => number = stopwatch();
 
   get rate(): number {
-    return this.seconds > 0 ? this.bytes / this.seconds : 0;
+    const seconds = this.seconds();
+    return seconds > 0 ? this.bytes / seconds : 0;
   }
 
   get eta(): number | undefined {
@@ -57,7 +55,7 @@ class Tally {
 export async function createProgress(mode: ProgressMode, streams: ProgressStreams): Promise<SyncProgress> {
   const bars = mode === 'bar' ? await import('cli-progress') : undefined;
   const tally = new Tally();
-  const every = mode === 'json' ? 1000 : 2000;
+  const everySeconds = mode === 'json' ? 1 : 2;
   let last = 0;
   let bar: SingleBar | undefined;
   const payload = () => ({
@@ -68,8 +66,8 @@ export async function createProgress(mode: ProgressMode, streams: ProgressStream
     rate: `${formatBytes(tally.rate)}/s`,
   });
   const report = (force: boolean) => {
-    const now = performance.now();
-    if (!force && now - last < every) return;
+    const now = tally.seconds();
+    if (!force && now - last < everySeconds) return;
     last = now;
     if (mode === 'json') {
       streams.stdout.write(`${JSON.stringify({ event: 'progress', ...tally.snapshot() })}\n`);
