@@ -16,7 +16,7 @@ import { runProcess } from '../test/support/run-process';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const KISMO = path.resolve(import.meta.dirname, '../cli/bin/kismo.mjs');
+const KISMO = path.resolve(import.meta.dirname, '../cli/bin/kismo.cjs');
 /** Each tool's run is timed by a small process of its own, as a shell would start it: see there why. */
 const TIMED_RUN = path.resolve(import.meta.dirname, 'timed-run.mjs');
 /** The Debian package's `aws` (2.x): a pyenv or pip `aws` earlier on PATH may be another major version. */

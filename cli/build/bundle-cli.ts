@@ -3,8 +3,12 @@ import path from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
 import { NODE_BUNDLE_PLUGINS, nodeBundleOptions, REPO_ROOT } from '../../infra/aws/bundling';
 
-/** Where the CLI's bundle goes (not in git): `cli/bin/kismo.mjs` runs it while it is fresh. */
+/** Where the CLI's bundle goes (not in git): `cli/bin/kismo.cjs` runs it while it is fresh. */
 export const CLI_DIST = path.join(REPO_ROOT, 'cli', 'dist');
+/** The bundle's core, under {@link CLI_DIST}: every command, their contracts, zod and commander. */
+export const CLI_CORE = 'main.cjs';
+/** Where, under {@link CLI_DIST}, the AWS SDK's packages are bundled apart from the core. */
+const SDK_DIR = 'sdk';
 /** What the bundle was built from, and when: the launcher's freshness check reads it. */
 export const BUILD_RECORD = 'build.json';
 
@@ -27,12 +31,15 @@ const devFromSources: Plugin = {
         ? { path: 'dev-from-sources', namespace: 'kismo-dev' }
         : undefined,
     );
+    // The core is CommonJS: `__dirname` is cli/dist.
     build.onLoad({ filter: /.*/, namespace: 'kismo-dev' }, () => ({
       contents: [
         "import { register } from 'tsx/esm/api';",
+        "import { join } from 'node:path';",
+        "import { pathToFileURL } from 'node:url';",
         'export async function dev(...args) {',
         '  register();',
-        "  const sources = await import(new URL('../commands/dev.ts', import.meta.url).href);",
+        "  const sources = await import(pathToFileURL(join(__dirname, '..', 'commands', 'dev.ts')).href);",
         '  return sources.dev(...args);',
         '}',
       ].join('\n'),
@@ -71,10 +78,39 @@ const commanderBuiltins: Plugin = {
 };
 
 /**
- * Bundles the CLI (esbuild, ES modules split per command so `kismo push` loads push's code and
- * not `kismo init`'s) into `cli/dist`, replacing the previous bundle only once the new one is
- * complete. A command started from the bundle loads in about a fifth of the time it takes from
- * the TypeScript sources through tsx: one file per command and no transpiling.
+ * The AWS SDK's packages stay out of the core: it requires each from its own entry in
+ * `cli/dist/sdk/` (`@aws-sdk/client-s3` → `./sdk/client-s3.js`), and `imports` collects which.
+ * Only a command that talks to AWS through the SDK loads them: an unchanged push, `kismo status`
+ * and `kismo ls` on the local cloud never do.
+ */
+function sdkApart(imports: Set<string>): Plugin {
+  return {
+    name: 'kismo-sdk-apart',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\// }, (args) => {
+        imports.add(args.path);
+        return { path: `./${SDK_DIR}/${sdkEntry(args.path)}.js`, external: true };
+      });
+    },
+  };
+}
+
+/** `@aws-sdk/client-s3` → `client-s3` */
+function sdkEntry(specifier: string): string {
+  return specifier.replace(/^@aws-sdk\//, '').replaceAll('/', '-');
+}
+
+/**
+ * Bundles the CLI into `cli/dist`, replacing the previous bundle only once the new one is complete:
+ * - the core, `main.cjs`: kismo's own code, zod and commander, one CommonJS file. esbuild wraps each
+ *   command's modules to run when the command is imported, so `kismo push` builds push's schemas
+ *   and not `kismo init`'s. One file skips the ES module loader's resolving, loading and linking
+ *   of a dozen chunks: ~10 ms of an unchanged re-push, against the same code split per command
+ *   (min 112 against 126 ms, p25 140 against 149, in 30 alternating re-pushes of 2,004 files);
+ * - the AWS SDK's packages (`sdk/`, ES modules split so they share their common code once), which
+ *   the core requires only once a command sends something through them.
+ * A command started from the bundle loads in about a fifth of the time it takes from the
+ * TypeScript sources through tsx.
  */
 export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord> {
   const { build } = await import('esbuild');
@@ -82,18 +118,28 @@ export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord>
   const staging = `${outdir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   try {
-    const result = await build({
+    const sdkImports = new Set<string>();
+    const core = await build({
       // Not the functions' plugins: the CLI runs where people keep their profiles, so the SDK's
       // whole credential chain stays.
       // Commander's first: its built-ins must not reach the general by-require plugin.
-      ...nodeBundleOptions([commanderBuiltins, ...NODE_BUNDLE_PLUGINS, devFromSources]),
+      ...nodeBundleOptions([commanderBuiltins, sdkApart(sdkImports), ...NODE_BUNDLE_PLUGINS, devFromSources]),
       entryPoints: { main: path.join(REPO_ROOT, 'cli', 'main.ts') },
       outdir: staging,
-      splitting: true,
+      outExtension: { '.js': path.extname(CLI_CORE) },
+      format: 'cjs',
+      // The functions' banner gives an ES module a `require`; CommonJS has its own.
+      banner: { js: '' },
       external: ['tsx/esm/api'],
     });
+    await build({
+      ...nodeBundleOptions(NODE_BUNDLE_PLUGINS),
+      entryPoints: Object.fromEntries([...sdkImports].map((specifier) => [sdkEntry(specifier), specifier])),
+      outdir: path.join(staging, SDK_DIR),
+      splitting: true,
+    });
     const inputs = [
-      ...Object.keys(metafileOf(result).inputs).filter(
+      ...Object.keys(metafileOf(core).inputs).filter(
         (input) => !input.includes('node_modules/') && !input.includes(':'),
       ),
       'package-lock.json',

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freshBundle } from '../../cli/bin/fresh-bundle.mjs';
+import { freshBundle } from '../../cli/bin/fresh-bundle.cjs';
 import packageJson from '../../package.json' with { type: 'json' };
 import { runKismo } from '../support/cli-process';
 import { runProcess } from '../support/run-process';
@@ -44,7 +44,7 @@ describe('the kismo command', () => {
     built(2_000_000, ['cli/main.ts', 'package-lock.json']);
 
     // Act + Assess
-    expect(freshBundle(url())).toBe(new URL('cli/dist/main.js', url()).href);
+    expect(freshBundle(url())).toBe(new URL('cli/dist/main.cjs', url()).href);
   });
 
   it('runs the sources once one of them changed, went missing, or without a readable build record', () => {
@@ -85,16 +85,17 @@ describe('the kismo command', () => {
     expect(new Set(used)).toEqual(new Set(['spawn']));
   });
 
-  it('has a bundle whose every file loads, and whose every import between chunks resolves', async () => {
-    // Prepare: the chunks a command loads only on demand (the SDK's, the transfers') included.
+  it('has a bundle whose every file loads, and whose every import between files resolves', async () => {
+    // Prepare: the core, and the SDK's chunks, which a command loads only on demand.
     const dist = path.resolve(import.meta.dirname, '../../cli/dist');
-    const files = readdirSync(dist)
-      .filter((name) => name.endsWith('.js'))
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' })
+      .filter((name) => /\.c?js$/.test(name))
       .map((name) => pathToFileURL(path.join(dist, name)));
 
-    // Act: every relative specifier, static or dynamic, resolved as Node resolves it (a URL)
+    // Act: every relative specifier, static or dynamic, imported or required, resolved as Node
+    // resolves it (a URL)
     const unresolved = files.flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g)]
+      [...readFileSync(file, 'utf8').matchAll(/(?:from|import|require)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g)]
         .map(([, specifier = '']) => ({ specifier, target: new URL(specifier, file) }))
         .filter(({ target }) => !existsSync(fileURLToPath(target)))
         .map(({ specifier }) => `${path.basename(fileURLToPath(file))} → ${specifier}`),
@@ -106,6 +107,7 @@ describe('the kismo command', () => {
     ]);
 
     // Assess
+    expect(files.map((file) => path.relative(dist, fileURLToPath(file)))).toContain('main.cjs');
     expect(files.length).toBeGreaterThan(10);
     expect(unresolved).toEqual([]);
     expect(loaded.stderr).toBe('');

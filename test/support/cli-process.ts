@@ -3,7 +3,7 @@ import path from 'node:path';
 import { vi } from 'vitest';
 import { runProcess } from './run-process';
 
-export const KISMO_BIN = path.resolve(import.meta.dirname, '../../cli/bin/kismo.mjs');
+export const KISMO_BIN = path.resolve(import.meta.dirname, '../../cli/bin/kismo.cjs');
 
 export interface CliRun {
   readonly code: number | null;

@@ -1,0 +1,2 @@
+/** See fresh-bundle.cjs. */
+export declare function freshBundle(root: URL): string | undefined;

@@ -1,2 +1,0 @@
-/** See fresh-bundle.mjs. */
-export function freshBundle(root: URL): string | undefined;
