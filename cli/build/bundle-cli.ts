@@ -105,8 +105,9 @@ function sdkEntry(specifier: string): string {
  * - the core, `main.cjs`: kismo's own code, zod and commander, one CommonJS file. esbuild wraps each
  *   command's modules to run when the command is imported, so `kismo push` builds push's schemas
  *   and not `kismo init`'s. One file skips the ES module loader's resolving, loading and linking
- *   of a dozen chunks: ~10 ms of an unchanged re-push, against the same code split per command
- *   (min 112 against 126 ms, p25 140 against 149, in 30 alternating re-pushes of 2,004 files);
+ *   of a dozen chunks: ~4 ms less CPU in an unchanged re-push than the same code split per
+ *   command, at the 10th percentile and the median of 80 alternating runs (~10 ms with the
+ *   CommonJS launcher, `cli/bin/kismo.cjs`);
  * - the AWS SDK's packages (`sdk/`, ES modules split so they share their common code once), which
  *   the core requires only once a command sends something through them.
  * A command started from the bundle loads in about a fifth of the time it takes from the
