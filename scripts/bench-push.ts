@@ -1,7 +1,7 @@
 // `npm run bench:push`: kismo push against `aws s3 sync` on the same local S3 — a first push, then
 // unchanged re-pushes. Each tool gets a fresh local cloud per data set; both run as their own process,
-// startup included, timed from a small process (`timed-run.mjs`), and every run starts once the
-// cloud has finished reporting the previous one.
+// startup included, timed from a small process (`timed-run.mjs`); their re-pushes take turns, and
+// every run starts once both clouds have finished reporting the runs before it.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const RUNS = Math.max(1, Number(process.env.KISMO_BENCH_RUNS ?? 1));
  * tenth of a second, the size of this VM's scheduling noise: the fastest of a few counts, and the
  * median is shown beside it.
  */
-const REPUSHES = Math.max(1, Number(process.env.KISMO_BENCH_REPUSHES ?? 3));
+const REPUSHES = Math.max(1, Number(process.env.KISMO_BENCH_REPUSHES ?? 5));
 
 interface DataSet {
   readonly name: string;
@@ -109,8 +109,9 @@ try {
     const folder = build(set);
     const runs: { kismo: Pair[]; aws: Pair[] } = { kismo: [], aws: [] };
     for (let i = 0; i < RUNS; i++) {
-      runs.kismo.push(await measure(set, kismo, folder));
-      runs.aws.push(await measure(set, aws, folder));
+      const measured = await measure(set, folder);
+      runs.kismo.push(measured.kismo);
+      runs.aws.push(measured.aws);
     }
     console.log(report(set, best(runs.kismo), best(runs.aws)));
   }
@@ -160,8 +161,42 @@ function build(set: DataSet): string {
   return folder;
 }
 
-/** A fresh cloud, then the tool's first push and re-push, counting the `Object Created` events of each. */
-async function measure(set: DataSet, tool: Tool, folder: string): Promise<Pair> {
+/**
+ * A fresh cloud for each tool, then each tool's first push, then their unchanged re-pushes taking
+ * turns, so that a slow spell of the machine falls on both alike. Every run starts once both clouds
+ * have finished reporting the runs before it (they report writes after answering them).
+ */
+async function measure(set: DataSet, folder: string): Promise<{ kismo: Pair; aws: Pair }> {
+  let lastEvent = Date.now();
+  const quiet = async () => {
+    while (Date.now() - lastEvent < 1000) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  const heard = () => {
+    lastEvent = Date.now();
+  };
+  const [k, a] = await Promise.all([openLane(set, kismo, folder, heard), openLane(set, aws, folder, heard)]);
+  try {
+    const runs = {
+      kismo: { first: await k.once(quiet), again: [] as Run[] },
+      aws: { first: await a.once(quiet), again: [] as Run[] },
+    };
+    for (let i = 0; i < REPUSHES; i++) {
+      runs.kismo.again.push(await k.once(quiet));
+      runs.aws.again.push(await a.once(quiet));
+    }
+    return runs;
+  } finally {
+    await Promise.all([k.stop(), a.stop()]);
+  }
+}
+
+/** A tool's own fresh cloud; each run is counted by the objects it wrote under the tool's prefix. */
+async function openLane(
+  set: DataSet,
+  tool: Tool,
+  folder: string,
+  heard: () => void,
+): Promise<{ once(quiet: () => Promise<void>): Promise<Run>; stop(): Promise<void> }> {
   const home = mkdtempSync(path.join(work, `${set.name}-`));
   const cloud = await LocalCloud.start({
     port: 0,
@@ -170,17 +205,10 @@ async function measure(set: DataSet, tool: Tool, folder: string): Promise<Pair> 
     clock: new MovableClock({ frozen: true }),
     realtimeSchedules: false,
   });
-  try {
-    const env = environment(home, cloud);
-    let lastEvent = Date.now();
-    cloud.tap(() => {
-      lastEvent = Date.now();
-    });
-    // The local cloud reports writes after answering them: let it catch up, so each run starts on an idle server.
-    const quiet = async () => {
-      while (Date.now() - lastEvent < 1000) await new Promise((resolve) => setTimeout(resolve, 100));
-    };
-    const once = async (): Promise<Run> => {
+  cloud.tap(heard);
+  const env = environment(home, cloud);
+  return {
+    async once(quiet) {
       await quiet();
       const { command, prefix } = tool(cloud, folder, set);
       const since = new Date();
@@ -189,14 +217,9 @@ async function measure(set: DataSet, tool: Tool, folder: string): Promise<Pair> 
       const result = stdout.trim().split('\n').at(-1) ?? '';
       const inner = result.startsWith('{') ? (JSON.parse(result) as { seconds?: number }).seconds : undefined;
       return { seconds, puts: await writtenSince(cloud, prefix, since), inner };
-    };
-    const first = await once();
-    const again: Run[] = [];
-    for (let i = 0; i < REPUSHES; i++) again.push(await once());
-    return { first, again };
-  } finally {
-    await cloud.stop();
-  }
+    },
+    stop: () => cloud.stop(),
+  };
 }
 
 /**
