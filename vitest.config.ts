@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,7 +8,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Service logs are JSON lines on stdout; tests that assert on them raise the level themselves.
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: {
+      // Service logs are JSON lines on stdout; tests that assert on them raise the level themselves.
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // The CLI's code caches (cli/bin/core-cache.cjs) go here, not to the home directory.
+      XDG_CACHE_HOME: path.join(os.tmpdir(), `kismo-test-cache-${process.getuid?.() ?? 'user'}`),
+    },
   },
 });

@@ -1,2 +1,2 @@
 /** See fresh-bundle.cjs. */
-export declare function freshBundle(root: URL): string | undefined;
+export declare function freshBundle(root: URL): { file: string; sha256: string } | undefined;

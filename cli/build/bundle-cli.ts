@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
 import { NODE_BUNDLE_PLUGINS, nodeBundleOptions, REPO_ROOT } from '../../infra/aws/bundling';
@@ -9,6 +10,8 @@ export const CLI_DIST = path.join(REPO_ROOT, 'cli', 'dist');
 export const CLI_CORE = 'main.cjs';
 /** Where, under {@link CLI_DIST}, the AWS SDK's packages are bundled apart from the core. */
 const SDK_DIR = 'sdk';
+/** A file of {@link CLI_DIST} that Node loads itself, for the core's one `import()` (`kismo dev`). */
+const IMPORT_HELPER = 'import.cjs';
 /** What the bundle was built from, and when: the launcher's freshness check reads it. */
 export const BUILD_RECORD = 'build.json';
 
@@ -17,6 +20,8 @@ export interface BuildRecord {
   readonly builtAt: number;
   /** Repository-relative files the bundle was built from: kismo's sources and the lock file. */
   readonly inputs: readonly string[];
+  /** Hex SHA-256 of the core ({@link CLI_CORE}): what its code caches are kept by. */
+  readonly core: string;
 }
 
 /**
@@ -31,7 +36,8 @@ const devFromSources: Plugin = {
         ? { path: 'dev-from-sources', namespace: 'kismo-dev' }
         : undefined,
     );
-    // The core is CommonJS: `__dirname` is cli/dist.
+    // The core is CommonJS (`__dirname` is cli/dist) and may run as a vm.Script, whose `import()`
+    // has no module loader: the sources are imported through a file Node loads itself.
     build.onLoad({ filter: /.*/, namespace: 'kismo-dev' }, () => ({
       contents: [
         "import { register } from 'tsx/esm/api';",
@@ -39,12 +45,20 @@ const devFromSources: Plugin = {
         "import { pathToFileURL } from 'node:url';",
         'export async function dev(...args) {',
         '  register();',
-        "  const sources = await import(pathToFileURL(join(__dirname, '..', 'commands', 'dev.ts')).href);",
+        `  const importModule = require('./${IMPORT_HELPER}');`,
+        "  const sources = await importModule(pathToFileURL(join(__dirname, '..', 'commands', 'dev.ts')).href);",
         '  return sources.dev(...args);',
         '}',
       ].join('\n'),
       loader: 'js',
     }));
+    build.onResolve(
+      { filter: new RegExp(`^\\./${IMPORT_HELPER.replace('.', '\\.')}$`), namespace: 'kismo-dev' },
+      (args) => ({
+        path: args.path,
+        external: true,
+      }),
+    );
   },
 };
 
@@ -81,7 +95,9 @@ const commanderBuiltins: Plugin = {
  * The AWS SDK's packages stay out of the core: it requires each from its own entry in
  * `cli/dist/sdk/` (`@aws-sdk/client-s3` → `./sdk/client-s3.js`), and `imports` collects which.
  * Only a command that talks to AWS through the SDK loads them: an unchanged push, `kismo status`
- * and `kismo ls` on the local cloud never do.
+ * and `kismo ls` on the local cloud never do. Each goes through a CommonJS stand-in, so that an
+ * `import()` of one in kismo's code becomes a `require` in the core: the core may run as a
+ * vm.Script, whose `import()` has no module loader.
  */
 function sdkApart(imports: Set<string>): Plugin {
   return {
@@ -89,8 +105,16 @@ function sdkApart(imports: Set<string>): Plugin {
     setup(build) {
       build.onResolve({ filter: /^@aws-sdk\// }, (args) => {
         imports.add(args.path);
-        return { path: `./${SDK_DIR}/${sdkEntry(args.path)}.js`, external: true };
+        return { path: args.path, namespace: 'kismo-sdk' };
       });
+      build.onLoad({ filter: /.*/, namespace: 'kismo-sdk' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${SDK_DIR}/${sdkEntry(args.path)}.js`)});`,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^\.\//, namespace: 'kismo-sdk' }, (args) => ({
+        path: args.path,
+        external: true,
+      }));
     },
   };
 }
@@ -120,7 +144,7 @@ export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord>
   rmSync(staging, { recursive: true, force: true });
   try {
     const sdkImports = new Set<string>();
-    const core = await build({
+    const result = await build({
       // Not the functions' plugins: the CLI runs where people keep their profiles, so the SDK's
       // whole credential chain stays.
       // Commander's first: its built-ins must not reach the general by-require plugin.
@@ -140,12 +164,19 @@ export async function bundleCli(outdir: string = CLI_DIST): Promise<BuildRecord>
       splitting: true,
     });
     const inputs = [
-      ...Object.keys(metafileOf(core).inputs).filter(
+      ...Object.keys(metafileOf(result).inputs).filter(
         (input) => !input.includes('node_modules/') && !input.includes(':'),
       ),
       'package-lock.json',
     ].sort();
-    const record: BuildRecord = { builtAt, inputs };
+    const core = createHash('sha256')
+      .update(readFileSync(path.join(staging, CLI_CORE)))
+      .digest('hex');
+    const record: BuildRecord = { builtAt, inputs, core };
+    writeFileSync(
+      path.join(staging, IMPORT_HELPER),
+      '// Node loads this file itself, so its import() has a module loader; the core, run as a vm.Script, has none.\nmodule.exports = (specifier) => import(specifier);\n',
+    );
     writeFileSync(path.join(staging, BUILD_RECORD), `${JSON.stringify(record)}\n`);
     writeFileSync(path.join(staging, 'package.json'), '{ "type": "module" }\n');
     rmSync(outdir, { recursive: true, force: true });

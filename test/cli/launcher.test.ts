@@ -20,9 +20,10 @@ import { runProcess } from '../support/run-process';
 describe('the kismo command', () => {
   let root: string;
   const url = () => pathToFileURL(`${root}/`);
-  const built = (builtAt: number, inputs: string[]) => {
+  const digest = 'a1'.repeat(32);
+  const built = (builtAt: number, inputs: string[], core: unknown = digest) => {
     mkdirSync(path.join(root, 'cli/dist'), { recursive: true });
-    writeFileSync(path.join(root, 'cli/dist/build.json'), JSON.stringify({ builtAt, inputs }));
+    writeFileSync(path.join(root, 'cli/dist/build.json'), JSON.stringify({ builtAt, inputs, core }));
   };
   const source = (name: string, mtimeMs: number) => {
     const file = path.join(root, name);
@@ -44,7 +45,7 @@ describe('the kismo command', () => {
     built(2_000_000, ['cli/main.ts', 'package-lock.json']);
 
     // Act + Assess
-    expect(freshBundle(url())).toBe(new URL('cli/dist/main.cjs', url()).href);
+    expect(freshBundle(url())).toEqual({ file: path.join(root, 'cli/dist/main.cjs'), sha256: digest });
   });
 
   it('runs the sources once one of them changed, went missing, or without a readable build record', () => {
@@ -56,9 +57,12 @@ describe('the kismo command', () => {
     const missing = freshBundle(url());
     writeFileSync(path.join(root, 'cli/dist/build.json'), '{ not json');
     const unreadable = freshBundle(url());
+    source('cli/main.ts', 1_000_000);
+    built(2_000_000, ['cli/main.ts'], null);
+    const undigested = freshBundle(url());
 
     // Assess
-    expect([changed, missing, unreadable]).toEqual([undefined, undefined, undefined]);
+    expect([changed, missing, unreadable, undigested]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('prints its version, from the bundle and from the sources alike', async () => {
