@@ -82,8 +82,13 @@ function commandKey(argv) {
   return 'none';
 }
 
+/** `$XDG_CACHE_HOME/kismo/code`; a relative XDG_CACHE_HOME is ignored, as the XDG spec says. */
 function cacheDirectory(env) {
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'kismo', 'code');
+  const base =
+    env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)
+      ? env.XDG_CACHE_HOME
+      : path.join(os.homedir(), '.cache');
+  return path.join(base, 'kismo', 'code');
 }
 
 /** A directory of this user's that no one else may write to. */

@@ -94,6 +94,12 @@ describe("the bundle core's code cache", () => {
     expect(readdirSync(dir)).toEqual([path.basename(cacheOf('none'))]);
   });
 
+  it('lives in $XDG_CACHE_HOME, or in ~/.cache when that is unset or relative', () => {
+    expect(cacheDirectory({ XDG_CACHE_HOME: '/var/cache/ada' })).toBe('/var/cache/ada/kismo/code');
+    expect(cacheDirectory({ XDG_CACHE_HOME: 'cache' })).toBe(path.join(os.homedir(), '.cache/kismo/code'));
+    expect(cacheDirectory({})).toBe(path.join(os.homedir(), '.cache/kismo/code'));
+  });
+
   it('is kept per command, keyed by the first argument that is not an option', () => {
     expect(commandKey(['push', 'data', '-t', 'p3.2xlarge'])).toBe('push');
     expect(commandKey(['--profile', 'aws', '--json', 'ls'])).toBe('ls');
