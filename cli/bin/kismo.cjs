@@ -12,6 +12,15 @@ const { enableCompileCache } = require('node:module');
 const { freshBundle } = require('./fresh-bundle.cjs');
 const { commandKey, loadCore } = require('./core-cache.cjs');
 
+// The bundle's core requires the SDK's ES modules (require(esm), unflagged since Node 22.12).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `kismo: NODE_TOO_OLD: kismo needs Node 22.12 or later, and this is ${process.version}: run it with \`npm run -s kismo -- …\`, which uses the pinned node@22, or install a newer Node\n`,
+  );
+  process.exit(1);
+}
+
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 async function load() {

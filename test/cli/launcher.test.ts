@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -14,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshBundle } from '../../cli/bin/fresh-bundle.cjs';
 import packageJson from '../../package.json' with { type: 'json' };
-import { runKismo } from '../support/cli-process';
+import { KISMO_BIN, runKismo } from '../support/cli-process';
 import { runProcess } from '../support/run-process';
 
 describe('the kismo command', () => {
@@ -63,6 +64,25 @@ describe('the kismo command', () => {
 
     // Assess
     expect([changed, missing, unreadable, undigested]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  // The machine's own Node, where it is older than the CLI needs (Debian's 20 on the CI machine).
+  const systemNode = '/usr/bin/node';
+  const oldNode =
+    existsSync(systemNode) &&
+    /^v(2[01]|22\.([0-9]|1[01]))\./.test(
+      spawnSync(systemNode, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+    );
+  it.runIf(oldNode)('says which Node it needs, and how to get it, when run on an older one', async () => {
+    // Act
+    const run = await runProcess(systemNode, [KISMO_BIN, '--version']);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^kismo: NODE_TOO_OLD: kismo needs Node 22\.12 or later, and this is v\d+.*npm run -s kismo/,
+    );
   });
 
   it('prints its version, from the bundle and from the sources alike', async () => {
