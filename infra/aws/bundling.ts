@@ -131,7 +131,8 @@ export const builtinsByRequire: Plugin = {
   setup(build) {
     // A static import gets a module of its own per importer (`node:fs~3`), which stays in the
     // importer's chunk: shared, each built-in became a chunk of its own in a split bundle (the
-    // CLI's), one more module for Node to resolve and link. A dynamic import is a chunk anyway.
+    // CLI's SDK bundle), one more module for Node to resolve and link. A dynamic import is a chunk
+    // anyway.
     // (No `#` or `?` in these names: a chunk's file name comes from them, and in an import URL
     // either would end the path.)
     const importers = new Map<string, number>();

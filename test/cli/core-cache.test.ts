@@ -94,6 +94,18 @@ describe("the bundle core's code cache", () => {
     expect(readdirSync(dir)).toEqual([path.basename(cacheOf('none'))]);
   });
 
+  it('runs a core with no import() in it, which a vm.Script could not resolve', () => {
+    // Prepare: the SDK comes through require, `kismo dev` through cli/dist/import.cjs.
+    const core = readFileSync(path.resolve(import.meta.dirname, '../../cli/dist/main.cjs'), 'utf8');
+
+    // Act
+    const imports = [...core.matchAll(/\bimport\s*\(/g)].map((m) => core.slice(m.index, m.index + 60));
+
+    // Assess
+    expect(core.length).toBeGreaterThan(100_000);
+    expect(imports).toEqual([]);
+  });
+
   it('lives in $XDG_CACHE_HOME, or in ~/.cache when that is unset or relative', () => {
     expect(cacheDirectory({ XDG_CACHE_HOME: '/var/cache/ada' })).toBe('/var/cache/ada/kismo/code');
     expect(cacheDirectory({ XDG_CACHE_HOME: 'cache' })).toBe(path.join(os.homedir(), '.cache/kismo/code'));
