@@ -1,4 +1,4 @@
-import type { Bus, BusEntry, BusEntryResult } from '../services/kit/ports/bus';
+import type { Bus, BusEntry, BusEntryResult } from './kit/bus';
 import type { DetailOf } from './kit/contract';
 import type { KismoEvent } from './kit/define-event';
 

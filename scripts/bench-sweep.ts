@@ -12,12 +12,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { SCHEDULER_SOURCE } from '../contracts/aws/scheduled-event';
 import service from '../services/idle-monitor/service';
-import { activityOf, type SignalReading } from '../services/kit/activity';
-import { cloudWatchMetrics } from '../services/kit/adapters/cloudwatch-metrics';
 import { parseConfig } from '../services/kit/config';
 import { deliver } from '../services/kit/deliver';
 import { logger } from '../services/kit/logger';
 import { type Compute, type Instance, metricNames, type Ports, TAGS } from '../services/kit/ports';
+import { cloudWatchMetrics } from '../services/kit/ports/metrics';
+import { activityOf, type SignalReading } from '../services/shared/activity';
 import { MemoryObjects } from '../test/support/memory-ports';
 
 const INSTANCES = Number(process.env.INSTANCES ?? 10_000);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ownerSchema, sessionIdSchema } from '../contracts/kit/correlation';
 import { datasetNameSchema, datasetPrefix, relativePathSchema, thenActions } from '../contracts/manifest';
-import { idleThresholdSchema } from '../services/kit/activity';
+import { idleThresholdSchema } from '../services/kit/config';
 
 /** The largest run command the manifest allows; it travels base64-encoded. */
 export const MAX_RUN_COMMAND = 4096;

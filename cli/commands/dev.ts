@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LocalCloud } from '../../infra/local/cloud';
-import { createSlackClient, slackChat } from '../../services/kit/adapters/slack-chat';
+import { createSlackClient, slackChat } from '../../services/kit/ports/chat';
 import { writeProfile } from '../config/profiles';
 import type { GlobalOptions } from '../program';
 import { stopwatch } from '../stopwatch';

@@ -167,7 +167,7 @@ export const lambdaCredentials: Plugin = {
 };
 
 /** Where a service's port makers are listed (`portMakers`), each from `./<port>.ts` as `make<Port>`. */
-const PORT_MAKERS = path.join(REPO_ROOT, 'services/kit/aws-ports/index.ts');
+const PORT_MAKERS = path.join(REPO_ROOT, 'services/kit/port-makers.ts');
 
 /**
  * A function gets the AWS adapters of the ports its service uses (`portsOf`) and no others: its
@@ -177,8 +177,8 @@ const PORT_MAKERS = path.join(REPO_ROOT, 'services/kit/aws-ports/index.ts');
 export function servicePorts(ports: readonly PortName[]): Plugin {
   const maker = (name: PortName) => `make${name[0]?.toUpperCase()}${name.slice(1)}`;
   const contents = [
-    "import type { PortMakers } from './index';",
-    ...ports.map((name) => `import { ${maker(name)} } from './${name}';`),
+    "import type { PortMakers } from './port-makers';",
+    ...ports.map((name) => `import { ${maker(name)} } from './ports/${name}';`),
     `export const portMakers: PortMakers = { ${ports.map((name) => `${name}: ${maker(name)}`).join(', ')} };`,
   ].join('\n');
   return {

@@ -1,13 +1,13 @@
 import pLimit from 'p-limit';
 import { instanceRestarted } from '../../contracts/catalog';
 import { ownerSchema, sessionIdSchema } from '../../contracts/kit/correlation';
-import { businessCalendar } from '../kit/calendar';
 import type { ServiceContext } from '../kit/define-service';
 import { once } from '../kit/once';
 import type { Instance } from '../kit/ports';
 import { TAGS } from '../kit/ports';
 import { RetryLaterError } from '../kit/retry-later';
-import { STOPPED_BY } from '../kit/stopped-by';
+import { businessCalendar } from '../shared/calendar';
+import { STOPPED_BY } from '../shared/stopped-by';
 
 /** What the restarter publishes; the service declares exactly this. */
 export const restarterEmits = [instanceRestarted] as const;

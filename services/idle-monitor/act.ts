@@ -3,7 +3,7 @@ import { hourlyPrice } from '../../contracts/prices';
 import { once } from '../kit/once';
 import type { Instance } from '../kit/ports';
 import { TAGS } from '../kit/ports';
-import { STOPPED_BY } from '../kit/stopped-by';
+import { STOPPED_BY } from '../shared/stopped-by';
 import type { Decision } from './decide';
 import { type IdleState, idleKey, isEmptyState, sameState } from './idle-state';
 import { missingDataMessage } from './messages';

@@ -1,5 +1,5 @@
-import { isActive } from '../kit/activity';
-import type { BusinessCalendar } from '../kit/calendar';
+import { isActive } from '../shared/activity';
+import type { BusinessCalendar } from '../shared/calendar';
 import type { IdleState } from './idle-state';
 import type { WindowReading } from './window-reading';
 

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import { ownerSchema, sessionIdSchema } from '../../contracts/kit/correlation';
-import { businessCalendar } from '../kit/calendar';
-import { KEEP_ALIVE_PREFIX, keepAliveSchema } from '../kit/keep-alive';
 import type { Instance } from '../kit/ports';
 import { TAGS } from '../kit/ports';
+import { businessCalendar } from '../shared/calendar';
+import { KEEP_ALIVE_PREFIX, keepAliveSchema } from '../shared/keep-alive';
 import { act, type Target } from './act';
 import { decide } from './decide';
 import { decideStopped } from './forgotten';

@@ -1,9 +1,9 @@
-import { type PortMaker, type PortMakers, portMakers } from './aws-ports/index';
 import type { PortName } from './capabilities';
 import { configFromEnv, type KismoConfig } from './config';
 import type { Service } from './define-service';
 import { createHandler, type HandlerOptions } from './lambda';
 import { lazyPort, refusedPort } from './lazy-port';
+import { type PortMaker, type PortMakers, portMakers } from './port-makers';
 import type { Ports } from './ports';
 import { systemClock } from './ports/clock';
 

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
-import { idleThresholdSchema as threshold } from './activity';
-import { DEFAULT_INSTANCE_TYPES } from './instance-types';
+
+/** The instance types a deployment allows unless its configuration lists others. */
+export const DEFAULT_INSTANCE_TYPES: readonly string[] = ['g4dn.xlarge', 'g5.xlarge', 'p3.2xlarge'];
+
+/**
+ * One signal's idle threshold, as the configuration and the user data both check it: positive,
+ * since the instance's activity reporter divides the signal by it.
+ */
+export const idleThresholdSchema = z.number().positive('an idle threshold is a number above 0');
+const threshold = idleThresholdSchema;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM (24 h)');
 

@@ -1,5 +1,5 @@
 import { defineService } from '../kit/define-service';
-import { sessionOfInstance } from '../kit/session-of-instance';
+import { sessionOfInstance } from '../shared/session-of-instance';
 import { notifierConsumes } from './consumed';
 import { noticeOf } from './notice-of';
 import { postNotice } from './post-notice';

@@ -6,11 +6,11 @@ import {
 } from '../../contracts/catalog';
 import { hourlyPrice } from '../../contracts/prices';
 import type { SessionRequest } from '../../contracts/session-request';
-import { type KeepAlive, keepAliveKey } from '../kit/keep-alive';
 import type { Instance } from '../kit/ports';
 import { TAGS } from '../kit/ports';
 import { RetryLaterError } from '../kit/retry-later';
-import { STOPPED_BY } from '../kit/stopped-by';
+import { type KeepAlive, keepAliveKey } from '../shared/keep-alive';
+import { STOPPED_BY } from '../shared/stopped-by';
 import type { ControlContext } from './control-context';
 
 /** A validated request and where it came from: the owner and session are the key's. */

@@ -1,6 +1,6 @@
 import { kismoEvents } from '../../contracts/catalog';
 import { defineService } from '../kit/define-service';
-import { sessionOfInstance } from '../kit/session-of-instance';
+import { sessionOfInstance } from '../shared/session-of-instance';
 import { changeOf } from './change-of';
 import { writeStatus } from './write-status';
 

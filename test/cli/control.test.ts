@@ -10,10 +10,10 @@ import { idleStrikesCleared, instanceIdle, instanceLaunched } from '../../contra
 import type { EventEnvelope } from '../../contracts/kit/contract';
 import { sessionKey } from '../../contracts/manifest';
 import { createPublisher } from '../../contracts/publish';
-import { eventBridgeBus } from '../../services/kit/adapters/eventbridge-bus';
-import { keepAliveKey } from '../../services/kit/keep-alive';
+import { eventBridgeBus } from '../../services/kit/ports/bus';
 import sessionControl from '../../services/session-control/service';
 import journal from '../../services/session-journal/service';
+import { keepAliveKey } from '../../services/shared/keep-alive';
 import { idle, launched, OWNER } from '../factories/kismo-events';
 import { sessionLaunch } from '../factories/launch';
 import { kismoInProcess } from '../support/cli-process';

@@ -8,7 +8,7 @@ import { writeProfile } from '../../cli/config/profiles';
 import { instanceLaunched } from '../../contracts/catalog';
 import { sessionKey } from '../../contracts/manifest';
 import { createPublisher } from '../../contracts/publish';
-import { eventBridgeBus } from '../../services/kit/adapters/eventbridge-bus';
+import { eventBridgeBus } from '../../services/kit/ports/bus';
 import readinessWatcher from '../../services/readiness-watcher/service';
 import journal from '../../services/session-journal/service';
 import { launched, OWNER, readyMarker } from '../factories/kismo-events';

@@ -3,8 +3,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { activityOf, type IdleThresholds, isActive, type SignalReading } from '../../services/kit/activity';
 import { METRICS_NAMESPACE, metricNames } from '../../services/kit/ports/metrics';
+import {
+  activityOf,
+  type IdleThresholds,
+  isActive,
+  type SignalReading,
+} from '../../services/shared/activity';
 import { makeSandbox, runScript, type Sandbox } from './support/sandbox';
 
 const REPORTER = readFileSync(

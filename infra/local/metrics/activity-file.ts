@@ -2,7 +2,7 @@
 // reporter reads `<sandbox>/activity.json` every five minutes (idle when the file is absent).
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SignalReading } from '../../../services/kit/activity';
+import type { SignalReading } from '../../../services/shared/activity';
 import type { SimulatedEc2 } from '../ec2/simulated-ec2';
 import { ACTIVITY_FILE } from './activity-reporter';
 

@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { activityOf, type IdleThresholds, type SignalReading } from '../../../services/kit/activity';
 import type { Clock, MetricDatum, Metrics } from '../../../services/kit/ports';
 import { activitySignals } from '../../../services/kit/ports';
+import { activityOf, type IdleThresholds, type SignalReading } from '../../../services/shared/activity';
 import type { SimulatedEc2 } from '../ec2/simulated-ec2';
 
 /** The file in an instance's sandbox that says how busy it is. */

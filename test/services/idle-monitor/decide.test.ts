@@ -7,8 +7,8 @@ import {
 } from '../../../services/idle-monitor/decide';
 import type { IdleState } from '../../../services/idle-monitor/idle-state';
 import type { WindowReading } from '../../../services/idle-monitor/window-reading';
-import { businessCalendar } from '../../../services/kit/calendar';
 import { calendarSchema } from '../../../services/kit/config';
+import { businessCalendar } from '../../../services/shared/calendar';
 
 const tokyo: Policy = { calendar: businessCalendar(calendarSchema.parse({})) };
 const newYork: Policy = {

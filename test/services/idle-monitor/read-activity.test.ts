@@ -8,9 +8,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { LocalMetrics } from '../../../infra/local/metrics/local-metrics';
 import { readActivity } from '../../../services/idle-monitor/read-activity';
 import { coversWindow } from '../../../services/idle-monitor/window-reading';
-import { isActive } from '../../../services/kit/activity';
-import { cloudWatchMetrics } from '../../../services/kit/adapters/cloudwatch-metrics';
 import type { ActivityMetric, MetricDatum } from '../../../services/kit/ports';
+import { cloudWatchMetrics } from '../../../services/kit/ports/metrics';
+import { isActive } from '../../../services/shared/activity';
 
 const start = new Date('2026-11-30T10:00:00Z');
 const minute = (n: number) => new Date(start.getTime() + n * 60_000);

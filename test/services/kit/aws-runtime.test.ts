@@ -6,10 +6,10 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { portMakers } from '../../../services/kit/aws-ports/index';
 import { awsPorts } from '../../../services/kit/aws-runtime';
 import { parseConfig } from '../../../services/kit/config';
 import { lazyPort } from '../../../services/kit/lazy-port';
+import { portMakers } from '../../../services/kit/port-makers';
 
 const config = parseConfig({ bucket: 'kismo-data' });
 

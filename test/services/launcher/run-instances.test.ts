@@ -2,7 +2,7 @@
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ec2Compute } from '../../../services/kit/adapters/ec2-compute';
+import { ec2Compute } from '../../../services/kit/ports/compute';
 import { OWNER, SESSION_ID } from '../../factories/events';
 import { sessionManifest } from '../../factories/manifest';
 import { type LauncherHarness, launcherHarness, pushSession } from './support/launcher-harness';

@@ -5,7 +5,7 @@ import { instanceLaunched, instanceReady } from '../../../contracts/catalog';
 import { sessionKey } from '../../../contracts/manifest';
 import { createPublisher } from '../../../contracts/publish';
 import { sessionStatusSchema } from '../../../contracts/session-status';
-import { eventBridgeBus } from '../../../services/kit/adapters/eventbridge-bus';
+import { eventBridgeBus } from '../../../services/kit/ports/bus';
 import journal from '../../../services/session-journal/service';
 import { launched, OWNER, ready } from '../../factories/kismo-events';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';

@@ -1,5 +1,5 @@
-import type { Compute } from './ports';
-import { TAGS } from './ports';
+import type { Compute } from '../kit/ports';
+import { TAGS } from '../kit/ports';
 
 /**
  * The session an instance belongs to, from its `kismo:session` tag — for the events that carry

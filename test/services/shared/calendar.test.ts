@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { businessCalendar } from '../../../services/kit/calendar';
 import { calendarSchema } from '../../../services/kit/config';
+import { businessCalendar } from '../../../services/shared/calendar';
 
 const tokyo = businessCalendar(calendarSchema.parse({}));
 const newYork = businessCalendar(calendarSchema.parse({ timeZone: 'America/New_York', holidays: 'none' }));

@@ -1,17 +1,10 @@
-import { z } from 'zod';
-import { type ActivitySignal, activitySignals } from './ports/metrics';
+import { type ActivitySignal, activitySignals } from '../kit/ports/metrics';
 
 /** One reading of every signal: GPU, memory and CPU in percent, and the logged-in sessions. */
 export type SignalReading = Readonly<Record<ActivitySignal, number>>;
 
 /** The level of each signal at or above which an instance is in use. */
 export type IdleThresholds = Readonly<Record<ActivitySignal, number>>;
-
-/**
- * One signal's idle threshold, as the configuration and the user data both check it: positive,
- * since the reporter divides the signal by it.
- */
-export const idleThresholdSchema = z.number().positive('an idle threshold is a number above 0');
 
 /**
  * The combined `Activity` metric: the busiest signal as a fraction of its idle threshold, so one

@@ -10,8 +10,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ec2Compute } from '../../../../services/kit/adapters/ec2-compute';
-import { InsufficientCapacityError, type LaunchSpec } from '../../../../services/kit/ports/compute';
+import {
+  ec2Compute,
+  InsufficientCapacityError,
+  type LaunchSpec,
+} from '../../../../services/kit/ports/compute';
 
 const ec2 = mockClient(EC2Client);
 const compute = ec2Compute(new EC2Client({ region: 'eu-west-1' }), { launchTemplateId: 'lt-0abc' });

@@ -9,8 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { s3Objects } from '../../../../services/kit/adapters/s3-objects';
-import { PreconditionFailedError } from '../../../../services/kit/ports/objects';
+import { PreconditionFailedError, s3Objects } from '../../../../services/kit/ports/objects';
 
 const s3 = mockClient(S3Client);
 const objects = s3Objects(new S3Client({ region: 'eu-west-1' }), 'kismo-data');

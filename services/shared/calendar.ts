@@ -1,6 +1,6 @@
 import holidayJp from '@holiday-jp/holiday_jp';
 import type { z } from 'zod';
-import type { calendarSchema } from './config';
+import type { calendarSchema } from '../kit/config';
 
 /** The `calendar` part of the configuration, defaults applied. */
 export type CalendarConfig = z.output<typeof calendarSchema>;

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cloudWatchMetrics } from '../../../../services/kit/adapters/cloudwatch-metrics';
 import type { MetricDatum } from '../../../../services/kit/ports/metrics';
+import { cloudWatchMetrics } from '../../../../services/kit/ports/metrics';
 
 const cloudWatch = mockClient(CloudWatchClient);
 const metrics = cloudWatchMetrics(new CloudWatchClient({ region: 'eu-west-1' }));

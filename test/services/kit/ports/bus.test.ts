@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { eventBridgeBus } from '../../../../services/kit/adapters/eventbridge-bus';
 import type { BusEntry } from '../../../../services/kit/ports/bus';
+import { eventBridgeBus } from '../../../../services/kit/ports/bus';
 
 const eventBridge = mockClient(EventBridgeClient);
 const bus = eventBridgeBus(new EventBridgeClient({ region: 'eu-west-1' }), 'kismo');

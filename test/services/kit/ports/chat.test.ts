@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackClient, slackChat } from '../../../../services/kit/adapters/slack-chat';
+import { createSlackClient, slackChat } from '../../../../services/kit/ports/chat';
 
 interface Received {
   readonly path: string;
