@@ -1,5 +1,5 @@
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
-import { STACK_OUTPUTS, type StackOutputKey } from '../../infra/aws/stack-output-names';
+import { STACK_OUTPUTS, type StackOutputKey } from '../../contracts/stack-outputs';
 import { CliError } from '../errors';
 
 /** What `kismo init` writes into an AWS profile, read from the deployed stack's outputs. */

@@ -1,5 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DEFAULT_STACK_NAME } from '../../infra/aws/stack-output-names';
+import { DEFAULT_STACK_NAME } from '../../contracts/stack-outputs';
 import { readStackOutputs } from '../aws/stack-outputs';
 import { configPath, writeProfile } from '../config/profiles';
 import type { GlobalOptions } from '../program';

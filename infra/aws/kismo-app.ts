@@ -1,9 +1,9 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_STACK_NAME } from '../../contracts/stack-outputs';
 import { discoverServices, SERVICES_DIR } from '../../services/kit/discover';
 import { parseSettings } from './context';
 import { KismoStack } from './kismo-stack';
-import { DEFAULT_STACK_NAME } from './stack-output-names';
 
 export interface KismoAppOptions {
   /** @default - a new App reading cdk.json's context */

@@ -6,6 +6,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { kismoEvents } from '../../contracts/catalog';
 import type { PatternContext } from '../../contracts/kit/contract';
+import { FUNCTION_ENV, STACK_OUTPUTS } from '../../contracts/stack-outputs';
 import { type KismoConfig, parseConfig } from '../../services/kit/config';
 import type { DiscoveredService } from '../../services/kit/discover';
 import { acknowledge } from './acknowledgements';
@@ -17,7 +18,6 @@ import { InstancePlatform } from './instance-platform';
 import { Operations } from './operations';
 import { SchemaRegistry } from './schema-registry';
 import { ServiceWiring } from './service-wiring';
-import { FUNCTION_ENV, STACK_OUTPUTS } from './stack-output-names';
 import { UserPolicy } from './user-policy';
 
 /** Lambda refuses more than 4 KB of environment; leave room for the other variables. */

@@ -1,8 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kismoEvents } from '../../../contracts/catalog';
+import { STACK_OUTPUTS } from '../../../contracts/stack-outputs';
 import { DEFAULT_AMI_PARAMETER } from '../../../infra/aws/context';
-import { STACK_OUTPUTS } from '../../../infra/aws/stack-output-names';
 import { USERNAME } from '../../../infra/aws/user-policy';
 import { emptyServicesRoot, flat, statementsOf, synthesize } from './support';
 

@@ -1,5 +1,5 @@
-// Plain constants, shared by the stack (which declares the outputs) and the CLI (which reads them):
-// this file must import nothing, so the CLI never loads the CDK.
+// The contract between the deployed stack (which declares these outputs and environment variables)
+// and what reads them: the CLI (`kismo init`) and the functions (`services/kit/aws-runtime.ts`).
 
 /** The CloudFormation stack `npx cdk deploy` creates and `kismo init` reads by default. */
 export const DEFAULT_STACK_NAME = 'kismo';
