@@ -1,69 +1,43 @@
 import os from 'node:os';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ownerSchema } from '../contracts/kit/correlation';
-import { type SmallObjects, smallObjects } from './aws/small-objects';
+import { type DataBucket, s3Objects } from '../services/kit/ports/objects';
 import { type Profile, resolveProfile } from './config/profiles';
 import { CliError } from './errors';
 import type { GlobalOptions } from './program';
 
-/** What a command needs to reach kismo: the profile, its clients, and who the user is. */
+/** What a command needs to reach kismo: the profile, the data bucket, and who the user is. */
 export interface CommandContext {
   readonly profile: Profile;
-  /** kismo's own small objects (records, manifests, status), without the SDK. */
-  readonly objects: SmallObjects;
-  /** The SDK's S3 client, for listings and transfers: loaded on first use (it takes ~50 ms to load). */
-  s3(): Promise<S3Client>;
+  /** The data bucket, through the same adapter the services use. */
+  readonly objects: DataBucket;
   owner(): Promise<string>;
   close(): void;
 }
 
-/** Builds clients from the profile: the local cloud's endpoint and dummy credentials, or AWS's own chain. */
+/** Builds clients from the profile: the local cloud's endpoint and its credentials, or AWS's own chain. */
 export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
   const profile = resolveProfile(globals.profile, env);
   const local = profile.kind === 'local';
-  // The local cloud's profile carries its own; otherwise one chain for every client, resolved once.
-  const credentials = (local && profile.credentials) || awsCredentials();
-  const objects = smallObjects({
-    bucket: profile.bucket,
+  // One chain for every client, resolved once (an SSO or role profile is not asked twice).
+  const credentials = (local && profile.credentials) || defaultProvider();
+  const s3 = new S3Client({
     region: profile.region,
-    endpoint: local ? profile.endpoint : undefined,
     credentials,
+    ...(local ? { endpoint: profile.endpoint, forcePathStyle: true } : {}),
   });
-  let s3: Promise<S3Client> | undefined;
-  let built: S3Client | undefined;
   let owner: Promise<string> | undefined;
   return {
     profile,
-    objects,
-    s3: () => {
-      s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => {
-        built = new S3Client({
-          region: profile.region,
-          credentials,
-          ...(local ? { endpoint: profile.endpoint, forcePathStyle: true } : {}),
-        });
-        return built;
-      });
-      return s3;
-    },
+    objects: s3Objects(s3, profile.bucket),
     owner: () => {
-      owner ??= local ? Promise.resolve(localOwner(env)) : awsOwner(profile.region, credentials);
+      owner ??= local ? Promise.resolve(localOwner(env)) : awsOwner(profile, credentials);
       return owner;
     },
-    close: () => {
-      objects.close();
-      built?.destroy();
-    },
-  };
-}
-
-/** The SDK's default chain (environment, SSO, shared files, roles), loaded and resolved once. */
-function awsCredentials(): AwsCredentialIdentityProvider {
-  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
-  return async () => {
-    chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
-    return (await chain)();
+    close: () => s3.destroy(),
   };
 }
 
@@ -77,11 +51,10 @@ export function localOwner(env: NodeJS.ProcessEnv = process.env): string {
 
 /** On AWS the owner is the IAM user name: the bucket policy scopes each user to `users/${aws:username}/`. */
 async function awsOwner(
-  region: string,
+  profile: Profile,
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
 ): Promise<string> {
-  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region, credentials });
+  const sts = new STSClient({ region: profile.region, credentials });
   try {
     const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
     const match = /:user\/(?:.*\/)?([^/]+)$/.exec(Arn ?? '');
@@ -94,10 +67,7 @@ async function awsOwner(
     return validOwner(match[1], 'your IAM user name');
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(
-      'NO_CREDENTIALS',
-      `cannot find who you are on AWS (${(error as Error).message}): run \`kismo init\` or \`kismo dev\``,
-    );
+    throw explainAwsError(profile, error) ?? error;
   } finally {
     sts.destroy();
   }
@@ -114,38 +84,103 @@ function validOwner(name: string, origin: string): string {
   return parsed.data;
 }
 
-const BUCKET_TROUBLE = new Set([301, 400, 404]);
-
-/** Checks the bucket answers, turning "connection refused" into what to do about it. */
-export async function assertReachable(context: Pick<CommandContext, 'objects' | 'profile'>): Promise<void> {
-  await reaching(context, context.objects.checkBucket());
-}
-
 /**
- * A command's first request, with its failure told as what to do: the local cloud is not running,
- * the credentials are wrong, or the user is not allowed in. Any other failure is a reachable bucket
- * answering something else, and stays as it is.
+ * A command's request to AWS (or the local cloud), with a failure told as what to do about it:
+ * the local cloud is not running, the credentials or the clock are wrong, the bucket is not
+ * there, or the user is not allowed in. Any other failure stays as it is.
  */
 export async function reaching<T>(context: Pick<CommandContext, 'profile'>, request: Promise<T>): Promise<T> {
   try {
     return await request;
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    const e = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
-    const status = e.$metadata?.httpStatusCode;
-    // No answer at all, or one about the bucket itself: moved (another region), malformed, missing.
-    if (status !== undefined && status !== 403 && !BUCKET_TROUBLE.has(status)) throw error;
-    const where =
-      context.profile.kind === 'local'
-        ? `the local cloud at ${context.profile.endpoint}`
-        : `bucket ${context.profile.bucket}`;
-    const hint =
-      context.profile.kind === 'local'
-        ? 'start it with `kismo dev`'
-        : 'check your AWS credentials or run `kismo init`';
-    if (status === 403) {
-      throw new CliError('ACCESS_DENIED', `you may not use ${where}: ask an admin to add you to KismoUser`);
-    }
-    throw new CliError('UNREACHABLE', `cannot reach ${where} (${e.code ?? e.name}): ${hint}`);
+    throw explainAwsError(context.profile, error) ?? error;
   }
+}
+
+interface AwsError {
+  readonly name?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** Error names that mean "these credentials are not accepted". */
+const BAD_CREDENTIALS = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'TokenRefreshRequired',
+]);
+/** Error names that mean "this machine's clock is off" (the SDK corrects a skew and retries first). */
+const CLOCK_SKEW = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
+/** Network failures: nothing answered. */
+const NO_ANSWER = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+/** The CliError that says what to do about an AWS error, or `undefined` when it is none of those. */
+export function explainAwsError(profile: Profile, error: unknown): CliError | undefined {
+  if (error instanceof CliError) return error;
+  const e = (error ?? {}) as AwsError;
+  const name = e.name ?? '';
+  const status = e.$metadata?.httpStatusCode;
+  const local = profile.kind === 'local';
+  const where = local ? `the local cloud at ${profile.endpoint}` : `bucket ${profile.bucket}`;
+  if (NO_ANSWER.has(e.code ?? '') || (status === undefined && NO_ANSWER.has(name))) {
+    return new CliError(
+      'UNREACHABLE',
+      `cannot reach ${where} (${e.code ?? name}): ${local ? 'start it with `kismo dev`' : 'check your network'}`,
+    );
+  }
+  if (name === 'CredentialsProviderError') {
+    return new CliError(
+      'NO_CREDENTIALS',
+      local
+        ? `profile ${profile.name} holds no credentials for the local cloud: restart \`kismo dev\`, which writes them`
+        : `no AWS credentials found (${e.message}): sign in (\`aws configure\` or \`aws sso login\`), then try again`,
+    );
+  }
+  if (CLOCK_SKEW.has(name)) {
+    return new CliError(
+      'CLOCK_SKEW',
+      `${local ? 'the local cloud' : 'AWS'} refused the request because this machine's clock is off (${name}): set the clock right (\`sudo timedatectl set-ntp true\`) and try again`,
+    );
+  }
+  if (BAD_CREDENTIALS.has(name)) {
+    return new CliError(
+      'BAD_CREDENTIALS',
+      local
+        ? `${where} does not know the local profile's credentials (${name}): restart \`kismo dev\`, which rewrites the profile`
+        : `AWS did not accept your credentials (${name}): check them with \`aws sts get-caller-identity\`, or sign in again`,
+    );
+  }
+  if (name === 'NoSuchBucket') {
+    return new CliError(
+      'NO_BUCKET',
+      local
+        ? `${where} has no bucket ${profile.bucket}: restart \`kismo dev\`, which creates it`
+        : `bucket ${profile.bucket} does not exist in ${profile.region}: run \`kismo init\` again for the stack you use`,
+    );
+  }
+  if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || status === 301) {
+    return new CliError(
+      'WRONG_REGION',
+      `bucket ${profile.bucket} is not in ${profile.region}: run \`kismo init\` again, with --region`,
+    );
+  }
+  if (name === 'AccessDenied' || name === 'Forbidden' || name === 'AccessDeniedException') {
+    return new CliError(
+      'ACCESS_DENIED',
+      `you may not use ${where}: ask an admin to give you the KismoUser policy (docs/deploy.md)`,
+    );
+  }
+  return undefined;
 }

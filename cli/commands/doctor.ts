@@ -1,12 +1,15 @@
-import { assertReachable, commandContext } from '../context';
+import { commandContext, reaching } from '../context';
 import type { GlobalOptions } from '../program';
 
-/** `kismo doctor`: which profile, which owner, and whether kismo answers — the first thing to run when lost. */
+/**
+ * `kismo doctor`: which profile, which owner, and whether kismo answers — the first thing to run
+ * when lost. It asks only what a user may do: who they are, and a listing of their own prefix.
+ */
 export async function doctor(globals: GlobalOptions): Promise<void> {
   const context = commandContext(globals);
   try {
-    await assertReachable(context);
-    const owner = await context.owner();
+    const owner = await reaching(context, context.owner());
+    await reaching(context, first(context.objects.list(`users/${owner}/`, { pageSize: 1 })));
     const result = {
       profile: context.profile.name,
       kind: context.profile.kind,
@@ -26,4 +29,9 @@ export async function doctor(globals: GlobalOptions): Promise<void> {
   } finally {
     context.close();
   }
+}
+
+async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {
+  for await (const item of items) return item;
+  return undefined;
 }

@@ -89,9 +89,7 @@ export async function push(
     const mode = globals.json ? 'json' : io.stderr.isTTY && !io.env.CI ? 'bar' : 'lines';
     const { synced, key, sessionId } = await interruptible(io, async (signal) => {
       const synced = await syncFolder({
-        s3: context.s3,
         objects: context.objects,
-        bucket: context.profile.bucket,
         prefix,
         record,
         scan,

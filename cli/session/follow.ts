@@ -6,10 +6,10 @@ import {
   sessionStatusSchema,
   settledStates,
 } from '../../contracts/session-status';
-import type { SmallObjects } from '../aws/small-objects';
+import type { Objects } from '../../services/kit/ports/objects';
 
 export interface FollowOptions {
-  readonly objects: Pick<SmallObjects, 'get'>;
+  readonly objects: Pick<Objects, 'get'>;
   readonly owner: string;
   readonly sessionId: string;
   readonly signal?: AbortSignal;
@@ -74,7 +74,7 @@ async function readStatus(
   knownEtag: string | undefined,
 ): Promise<{ etag: string; status: SessionStatus } | undefined> {
   options.signal?.throwIfAborted();
-  const object = await options.objects.get(key, options.signal);
+  const object = await options.objects.get(key, { signal: options.signal });
   if (!object || (object.etag && object.etag === knownEtag)) return undefined;
   try {
     const parsed = sessionStatusSchema.safeParse(JSON.parse(new TextDecoder().decode(object.body)));

@@ -1,4 +1,3 @@
-import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { sessionIdSchema } from '../../contracts/kit/correlation';
 import type { SessionStatus } from '../../contracts/session-status';
@@ -21,20 +20,15 @@ const READS_AT_ONCE = 8;
  * listing of `users/<owner>/sessions/`, then each session's `status.json`.
  */
 export async function listSessions(
-  context: Pick<CommandContext, 'objects' | 's3' | 'profile'>,
+  context: Pick<CommandContext, 'objects' | 'profile'>,
   owner: string,
 ): Promise<SessionListing[]> {
   const prefix = `users/${owner}/sessions/`;
   const ids: string[] = [];
   try {
-    for await (const page of paginateListObjectsV2(
-      { client: await context.s3() },
-      { Bucket: context.profile.bucket, Prefix: prefix, Delimiter: '/' },
-    )) {
-      for (const common of page.CommonPrefixes ?? []) {
-        const id = common.Prefix?.slice(prefix.length, -1) ?? '';
-        if (sessionIdSchema.safeParse(id).success) ids.push(id);
-      }
+    for await (const folder of context.objects.folders(prefix)) {
+      const id = folder.slice(prefix.length, -1);
+      if (sessionIdSchema.safeParse(id).success) ids.push(id);
     }
   } catch (error) {
     return explainS3Failure(context, error);

@@ -1,15 +1,14 @@
 import { sessionIdSchema } from '../../contracts/kit/correlation';
 import { sessionKey } from '../../contracts/manifest';
 import { type SessionStatus, STATUS_FILE, sessionStatusSchema } from '../../contracts/session-status';
-import { assertReachable, type CommandContext } from '../context';
+import { type CommandContext, explainAwsError } from '../context';
 import { CliError } from '../errors';
 
-type S3Context = Pick<CommandContext, 'objects' | 's3' | 'profile'>;
+type S3Context = Pick<CommandContext, 'objects' | 'profile'>;
 
-/** Turns a failed S3 call into what to do: unreachable, denied, or (when S3 answers fine) the error itself. */
-export async function explainS3Failure(context: S3Context, error: unknown): Promise<never> {
-  await assertReachable(context);
-  throw error;
+/** Turns a failed S3 call into what to do about it (unreachable, denied…), or throws it as it is. */
+export function explainS3Failure(context: Pick<CommandContext, 'profile'>, error: unknown): never {
+  throw explainAwsError(context.profile, error) ?? error;
 }
 
 /** A session id as the user typed it, or a CliError saying what one looks like. */
@@ -61,15 +60,9 @@ export async function readStatus(
 /** Whether anything exists under the session's prefix (pushed, but nothing recorded yet). */
 export async function sessionExists(context: S3Context, owner: string, sessionId: string): Promise<boolean> {
   try {
-    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-    const answer = await (await context.s3()).send(
-      new ListObjectsV2Command({
-        Bucket: context.profile.bucket,
-        Prefix: sessionKey(owner, sessionId, ''),
-        MaxKeys: 1,
-      }),
-    );
-    return (answer.KeyCount ?? answer.Contents?.length ?? 0) > 0;
+    for await (const _ of context.objects.list(sessionKey(owner, sessionId, ''), { pageSize: 1 }))
+      return true;
+    return false;
   } catch (error) {
     return explainS3Failure(context, error);
   }

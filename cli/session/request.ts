@@ -5,7 +5,7 @@ import {
   type SessionRequest,
   sessionRequestSchema,
 } from '../../contracts/session-request';
-import type { SmallObjects } from '../aws/small-objects';
+import type { Objects } from '../../services/kit/ports/objects';
 import { commandContext } from '../context';
 import { CliError } from '../errors';
 import type { GlobalOptions } from '../program';
@@ -16,7 +16,7 @@ import { explainS3Failure, parseSessionId, readStatus, sessionExists } from './r
  * so a request is never silently replaced; session-control acts on each key once.
  */
 export async function writeRequest(
-  objects: Pick<SmallObjects, 'put'>,
+  objects: Pick<Objects, 'put'>,
   target: { readonly owner: string; readonly sessionId: string },
   request: SessionRequest,
   at: Date,

@@ -1,5 +1,5 @@
 import { type SessionManifest, sessionKey, sessionManifestSchema } from '../../contracts/manifest';
-import type { SmallObjects } from '../aws/small-objects';
+import type { Objects } from '../../services/kit/ports/objects';
 
 /**
  * Writes `users/<owner>/sessions/<sessionId>/manifest.json`, the request for an instance. Its
@@ -7,7 +7,7 @@ import type { SmallObjects } from '../aws/small-objects';
  * place. `If-None-Match: *` makes it create-only: a session is requested once, never rewritten.
  */
 export async function writeManifest(
-  objects: Pick<SmallObjects, 'put'>,
+  objects: Pick<Objects, 'put'>,
   manifest: SessionManifest,
   signal?: AbortSignal,
 ): Promise<string> {

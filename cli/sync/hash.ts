@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 
-/** Hex SHA-256: what the index and the manifest digest record (the one S3 requests are signed with). */
-export { sha256Hex } from '../aws/sigv4';
+/** Hex SHA-256: what the index and the manifest digest record, and what S3 requests are signed with. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
 
 /** Base64 SHA-256: what S3's `x-amz-checksum-sha256` carries. */
 export function sha256Base64(data: Uint8Array): string {

@@ -1,15 +1,7 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
 import { type PartedHash, readPart, sha256Base64 } from './hash';
 import { FileChangedError, type LocalFile } from './local-file';
 import type { PendingUpload } from './local-index';
-import { withPayloadHash } from './payload-hash';
 import { SHA256_METADATA } from './put-object';
-import { normalEtag } from './remote-listing';
 import type { Transfer } from './transfer';
 
 /**
@@ -37,23 +29,17 @@ export async function multipartUpload(
       if (!isGoneUpload(error)) throw error;
     }
   }
-  const created = await transfer.requests(async () =>
-    (await transfer.s3()).send(
-      new CreateMultipartUploadCommand({
-        Bucket: transfer.bucket,
-        Key: transfer.prefix + file.path,
-        ChecksumAlgorithm: 'SHA256',
-        Metadata: { [SHA256_METADATA]: hashed.sha256 },
-      }),
-      { abortSignal: transfer.signal },
-    ),
-  );
-  if (!created.UploadId) throw new Error(`S3 gave no upload id for ${file.path}`);
+  const uploadId = await transfer.requests(() => {
+    transfer.signal.throwIfAborted();
+    return transfer.objects.startUpload(transfer.prefix + file.path, {
+      metadata: { [SHA256_METADATA]: hashed.sha256 },
+    });
+  });
   const upload: PendingUpload = {
     sha256: hashed.sha256,
     size: hashed.size,
     mtimeMs,
-    uploadId: created.UploadId,
+    uploadId,
     partSize,
     parts: {},
   };
@@ -87,22 +73,12 @@ async function sendParts(
       transfer.signal.throwIfAborted();
       const body = await readPart(file.absolutePath, offset, length);
       if (body.length !== length || sha256Base64(body) !== checksum) throw new FileChangedError(file.path);
-      const answer = await (await transfer.s3()).send(
-        withPayloadHash(
-          new UploadPartCommand({
-            Bucket: transfer.bucket,
-            Key: key,
-            UploadId: upload.uploadId,
-            PartNumber: number,
-            Body: body,
-            ContentLength: body.length,
-            ChecksumSHA256: checksum,
-          }),
-          Buffer.from(checksum, 'base64').toString('hex'),
-        ),
-        { abortSignal: transfer.signal },
+      const etag = await transfer.objects.uploadPart(
+        key,
+        upload.uploadId,
+        { partNumber: number, body, sha256: checksum },
+        { signal: transfer.signal },
       );
-      const etag = normalEtag(answer.ETag);
       transfer.index.confirmPart(file.path, upload.uploadId, number, etag);
       transfer.onBytes(length);
       return etag;
@@ -113,39 +89,21 @@ async function sendParts(
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
   const etags = settled.map((s) => (s as PromiseFulfilledResult<string>).value);
-  const completed = await transfer.requests(async () =>
-    (await transfer.s3()).send(
-      new CompleteMultipartUploadCommand({
-        Bucket: transfer.bucket,
-        Key: key,
-        UploadId: upload.uploadId,
-        MultipartUpload: {
-          Parts: etags.map((etag, i) => ({
-            PartNumber: i + 1,
-            ETag: `"${etag}"`,
-            ChecksumSHA256: hashed.parts[i],
-          })),
-        },
-      }),
-      { abortSignal: transfer.signal },
+  return transfer.requests(() =>
+    transfer.objects.completeUpload(
+      key,
+      upload.uploadId,
+      etags.map((etag, i) => ({ partNumber: i + 1, etag, sha256: hashed.parts[i] ?? '' })),
+      { signal: transfer.signal },
     ),
   );
-  return normalEtag(completed.ETag);
 }
 
 async function abandon(transfer: Transfer, path: string, uploadId: string): Promise<void> {
   transfer.index.forget(path);
-  await (await transfer.s3())
-    .send(
-      new AbortMultipartUploadCommand({
-        Bucket: transfer.bucket,
-        Key: transfer.prefix + path,
-        UploadId: uploadId,
-      }),
-    )
-    .catch(() => {
-      // Best effort: the bucket's lifecycle rule aborts incomplete uploads anyway.
-    });
+  await transfer.objects.abortUpload(transfer.prefix + path, uploadId).catch(() => {
+    // Best effort: the bucket's lifecycle rule aborts incomplete uploads anyway.
+  });
 }
 
 function isGoneUpload(error: unknown): boolean {

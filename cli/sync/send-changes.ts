@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
 import { CliError } from '../errors';
-import { deleteRemote } from './delete-remote';
 import type { SyncPlan } from './plan';
 import type { SyncProgress } from './progress';
+import { deleteObjects } from './put-object';
 import { type FileOutcome, syncFile } from './sync-file';
 import { DEFAULT_PART_SIZE, type Transfer } from './transfer';
 
@@ -19,7 +19,7 @@ export interface SendOptions extends Omit<Transfer, 'requests' | 'partSize'> {
 /**
  * The bucket's side of a sync: sends the plan's new and changed files, then deletes the objects of
  * files gone. Resolves to each file's outcome once all are confirmed; on the first failure it stops
- * the rest, waits for them, and rejects. Loaded only when a plan has work: it brings the SDK.
+ * the rest, waits for them, and rejects.
  */
 export async function sendChanges(plan: SyncPlan, options: SendOptions): Promise<FileOutcome[]> {
   const { progress, stop } = options;
@@ -47,7 +47,7 @@ export async function sendChanges(plan: SyncPlan, options: SendOptions): Promise
       `${unstable.length} files changed while they were pushed (${unstable.slice(0, 10).join(', ')}): run the push again once they are written`,
     );
   }
-  await deleteRemote(transfer, plan.deletions);
+  await deleteObjects(transfer, plan.deletions);
   return outcomes;
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
+import type { Objects } from '../../services/kit/ports/objects';
 import { PreconditionFailedError } from '../../services/kit/ports/objects';
-import type { SmallObjects } from '../aws/small-objects';
 import type { RemoteObject } from './remote-listing';
 
 /**
@@ -21,8 +21,8 @@ export interface SyncRecord {
   readonly etag?: string;
 }
 
-/** Where records are kept: the bucket, through kismo's small-objects client. */
-export type RecordObjects = Pick<SmallObjects, 'get' | 'put'>;
+/** Where records are kept: the data bucket. */
+export type RecordObjects = Pick<Objects, 'get' | 'put'>;
 
 const recordSchema = z.object({ schemaVersion: z.literal(1), state: z.string() });
 

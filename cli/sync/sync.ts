@@ -1,10 +1,11 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { DataBucket } from '../../services/kit/ports/objects';
 import { datasetDigest } from './digest';
 import type { LocalIndex } from './local-index';
 import { planSync } from './plan';
 import type { SyncProgress } from './progress';
-import type { RemoteObject } from './remote-listing';
+import { listRemote, type RemoteObject } from './remote-listing';
 import type { ScanResult } from './scan';
+import { sendChanges } from './send-changes';
 import {
   datasetState,
   type RecordObjects,
@@ -13,18 +14,11 @@ import {
   writeSyncRecord,
 } from './sync-record';
 import { folderFingerprint } from './sync-summary';
-import type { Transfer } from './transfer';
+import type { TransferObjects } from './transfer';
 
 export interface SyncOptions {
-  /**
-   * The SDK's S3 client, for the listing and the transfers. Asked for only when there is one or
-   * the other to do, and the modules that use it load only then: an unchanged re-push that trusts
-   * its sync record never loads the SDK (~100 ms to load and warm up).
-   */
-  readonly s3: () => Promise<S3Client>;
-  /** Single-request reads and writes: the sync record, small files, HEADs (kismo's small-objects client). */
-  readonly objects: RecordObjects & Transfer['objects'];
-  readonly bucket: string;
+  /** The data bucket: the sync record, the listing, and every transfer. */
+  readonly objects: RecordObjects & TransferObjects & Pick<DataBucket, 'list'>;
   /** `users/<owner>/datasets/<name>/` */
   readonly prefix: string;
   readonly scan: ScanResult;
@@ -84,14 +78,7 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     const known = indexedObjects(index);
     const before = datasetState(known);
     const recorded = !options.verify && record.state === before;
-    const remote = recorded
-      ? known
-      : await (await import('./remote-listing')).listRemote(
-          await options.s3(),
-          options.bucket,
-          options.prefix,
-          signal,
-        );
+    const remote = recorded ? known : await listRemote(options.objects, options.prefix, signal);
     const plan = planSync(scan.files, index, remote);
     progress?.planned({
       files: plan.work.length,
@@ -99,13 +86,10 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
       skipped: plan.skip.length,
       deletions: plan.deletions.length,
     });
-    // The SDK and the transfer code load only when there is something to send or delete.
     const outcomes =
       plan.work.length > 0 || plan.deletions.length > 0
-        ? await (await import('./send-changes')).sendChanges(plan, {
-            s3: options.s3,
+        ? await sendChanges(plan, {
             objects: options.objects,
-            bucket: options.bucket,
             prefix: options.prefix,
             index,
             signal,

@@ -1,5 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SmallObjects } from '../aws/small-objects';
+import type { DataBucket } from '../../services/kit/ports/objects';
 import type { LocalIndex } from './local-index';
 
 /** The largest part the local cloud accepts comfortably (fauxqs refuses bodies over ~11 MiB). */
@@ -7,16 +6,18 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 /** S3 allows at most 10,000 parts: bigger files get bigger parts. */
 const MAX_PARTS = 10_000;
 
+/** The bucket's operations a sync sends through. */
+export type TransferObjects = Pick<
+  DataBucket,
+  'put' | 'head' | 'deleteMany' | 'startUpload' | 'uploadPart' | 'completeUpload' | 'abortUpload'
+>;
+
 /** What every upload of one sync shares. */
 export interface Transfer {
-  /** The SDK's client, for multipart uploads and deletions: loaded when first asked for. */
-  readonly s3: () => Promise<S3Client>;
-  /** Single-request PUTs and HEADs: a small file costs one signed request, not the SDK's ~1 ms of CPU. */
-  readonly objects: Pick<SmallObjects, 'put' | 'head'>;
-  readonly bucket: string;
+  readonly objects: TransferObjects;
   /** `users/<owner>/datasets/<name>/` */
   readonly prefix: string;
-  /** Bounds S3 requests in flight (PUTs, parts, HEADs) across all files: a p-limit. */
+  /** Bounds S3 requests in flight (PUTs, parts, HEADs, deletions) across all files: a p-limit. */
   readonly requests: <T>(task: () => PromiseLike<T> | T) => Promise<T>;
   readonly index: LocalIndex;
   readonly signal: AbortSignal;

@@ -197,6 +197,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     });
     const gateway = await startGateway({
       upstream: fauxqs.url,
+      region: config.region,
       port: options.port ?? 4566,
       eventBridge: async (operation, body) => answerEventBridge(bus, operation, body),
       onObjectChange: async (change) => {

@@ -127,7 +127,13 @@ describe('kismo status and kismo ls on the local cloud', () => {
     // Prepare
     writeProfile(
       'stopped',
-      { kind: 'local', endpoint: 'http://127.0.0.1:9', region: 'us-east-1', bucket: 'kismo-local' },
+      {
+        kind: 'local',
+        endpoint: 'http://127.0.0.1:9',
+        region: 'us-east-1',
+        bucket: 'kismo-local',
+        credentials: { ...test.cloud.credentials },
+      },
       path.join(home, 'kismo', 'config.json'),
     );
 

@@ -1,5 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { s3Objects } from '../../../services/kit/ports/objects';
+import { localS3Client } from '../resources';
 import { classifyS3Write, deletedKeys, preconditionFailedXml, type S3Write } from './s3-writes';
 
 /** A change to an object, as S3 would report it to EventBridge. */
@@ -16,6 +18,7 @@ export interface ObjectChange {
 export interface GatewayOptions {
   /** fauxqs, on its internal loopback port. */
   readonly upstream: string;
+  readonly region: string;
   readonly port: number;
   /** Answers EventBridge's JSON protocol (`X-Amz-Target: AWSEvents.*`). */
   readonly eventBridge: (operation: string, body: unknown) => Promise<{ status: number; body: unknown }>;
@@ -42,6 +45,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // One pool of kept-alive connections to fauxqs: a push of thousands of files must not open
   // (and exhaust) a connection per request, or a HEAD fails and its S3 event is lost.
   const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // The gateway's own reads of what a write left (for its event, for a precondition).
+  const upstreamS3 = localS3Client(options.upstream, options.region);
   const server = http.createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
       // After the answer went out, the failure is ours (an event not made): say it, loudly.
@@ -141,36 +146,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   /** The object as stored now; `undefined` when it is gone. */
-  function head(
-    bucket: string,
-    key: string,
-  ): Promise<{ etag: string; size: number; versionId?: string } | undefined> {
-    const upstream = new URL(options.upstream);
-    return new Promise((resolve, reject) => {
-      const request = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: 'HEAD',
-          path: `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
-          agent: upstreamAgent,
-        },
-        (answer) => {
-          answer.resume();
-          const status = answer.statusCode ?? 502;
-          if (status === 404) return resolve(undefined);
-          if (status >= 300) return reject(new Error(`HEAD ${bucket}/${key} answered ${status}`));
-          const version = answer.headers['x-amz-version-id'];
-          resolve({
-            etag: String(answer.headers.etag ?? ''),
-            size: Number(answer.headers['content-length'] ?? 0),
-            ...(typeof version === 'string' ? { versionId: version } : {}),
-          });
-        },
-      );
-      request.on('error', reject);
-      request.end();
-    });
+  async function head(bucket: string, key: string) {
+    const found = await s3Objects(upstreamS3, bucket).head(key);
+    return (
+      found && {
+        etag: found.etag,
+        size: found.size,
+        ...(found.versionId ? { versionId: found.versionId } : {}),
+      }
+    );
   }
 
   /** A write that succeeded must become its event: a failed look-up is retried, never dropped quietly. */
@@ -239,6 +223,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.close(() => resolve());
         server.closeAllConnections();
         upstreamAgent.destroy();
+        upstreamS3.destroy();
       }),
   };
 }

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetDigest } from '../../../cli/sync/digest';
@@ -192,40 +191,5 @@ describe('kismo push, the real CLI against the local cloud', () => {
     expect(again.code).toBe(0);
     expect(log.created(prefix, end)).toEqual([]);
     expect(jsonLines(again.stdout).at(-1)).toMatchObject({ uploaded: 0, skipped: 200 });
-  });
-
-  it('re-pushes an unchanged folder without the Node modules only a transfer, a terminal or a clock needs', async () => {
-    // Prepare: a preloaded module records, as the process ends, every built-in it loaded.
-    const folder = path.join(home, 'unchanged');
-    writeTree(folder, manyFiles(30, 512));
-    expect((await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--json'], env)).code).toBe(0);
-    const loaded = path.join(home, 'unchanged-modules.json');
-    const recorder = path.join(home, 'record-modules.mjs');
-    writeFileSync(
-      recorder,
-      `process.on('exit', () => process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList)));\n`,
-    );
-
-    // Act
-    const again = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--json'], {
-      ...env,
-      NODE_OPTIONS: `--import=${pathToFileURL(recorder).href}`,
-    });
-
-    // Assess
-    expect(again.code).toBe(0);
-    expect(jsonLines(again.stdout).at(-1)).toMatchObject({ uploaded: 0, skipped: 30 });
-    const modules = new Set(JSON.parse(readFileSync(loaded, 'utf8')) as string[]);
-    expect(modules.has('NativeModule http')).toBe(true);
-    const needless = [
-      'perf_hooks', // the `performance` global: the push times itself with process.hrtime
-      'worker_threads', // zod's probe for eval, which its JIT would need: jitless in the CLI
-      'http2', // the AWS SDK's request handler: a re-push sends nothing through the SDK
-      'https', // TLS: the local cloud speaks plain HTTP
-      'child_process',
-      'zlib',
-      'readline', // the prompt: --json with CI set asks nothing
-    ];
-    expect(needless.filter((name) => modules.has(`NativeModule ${name}`))).toEqual([]);
   });
 });

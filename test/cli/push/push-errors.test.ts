@@ -119,8 +119,7 @@ const cases: BadInput[] = [
       AWS_CONFIG_FILE: '/nonexistent',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
     },
-    error:
-      /(UNREACHABLE|NO_CREDENTIALS): .*(check your AWS credentials or run `kismo init`|run `kismo init` or `kismo dev`)/,
+    error: /NO_CREDENTIALS: no AWS credentials found \(.*\): sign in \(`aws configure` or `aws sso login`\)/,
   },
 ];
 

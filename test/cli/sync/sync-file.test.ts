@@ -5,11 +5,11 @@ import path from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SmallObjects, smallObjects } from '../../../cli/aws/small-objects';
 import { LocalIndex } from '../../../cli/sync/local-index';
 import { scanFolder } from '../../../cli/sync/scan';
 import { syncFile } from '../../../cli/sync/sync-file';
 import type { Transfer } from '../../../cli/sync/transfer';
+import { type DataBucket, s3Objects } from '../../../services/kit/ports/objects';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { EventLog, writeTree } from '../../support/push-fixtures';
 
@@ -18,7 +18,7 @@ const MiB = 1024 * 1024;
 describe('one file, changed or cut off while it uploads', () => {
   let test: TestCloud;
   let s3: S3Client;
-  let objects: SmallObjects;
+  let objects: DataBucket;
   let log: EventLog;
   let home: string;
   let folder: string;
@@ -37,14 +37,12 @@ describe('one file, changed or cut off while it uploads', () => {
       },
       { step: 'initialize' },
     );
-    const { bucket, region, endpoint, credentials } = test.cloud;
-    objects = smallObjects({ bucket, region, endpoint, credentials });
+    objects = s3Objects(s3, test.cloud.bucket);
     log = new EventLog(test.cloud);
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-sync-file-'));
   });
   afterAll(async () => {
     s3.destroy();
-    objects.close();
     await test.stop();
     rmSync(home, { recursive: true, force: true });
   });
@@ -69,9 +67,7 @@ describe('one file, changed or cut off while it uploads', () => {
     });
     const bytes: number[] = [];
     const value: Transfer = {
-      s3: async () => s3,
       objects,
-      bucket: test.cloud.bucket,
       prefix,
       requests: (task) => {
         options.before?.(++requests);

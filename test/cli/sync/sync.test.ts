@@ -18,11 +18,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SmallObjects, smallObjects } from '../../../cli/aws/small-objects';
 import { indexPath } from '../../../cli/sync/index-location';
 import { LocalIndex } from '../../../cli/sync/local-index';
 import { scanFolder } from '../../../cli/sync/scan';
 import { syncFolder } from '../../../cli/sync/sync';
+import { type DataBucket, s3Objects } from '../../../services/kit/ports/objects';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 import { EventLog, listKeys, manyFiles, writeTree } from '../../support/push-fixtures';
 
@@ -31,7 +31,7 @@ const MiB = 1024 * 1024;
 describe('the sync engine, against the local cloud', () => {
   let test: TestCloud;
   let s3: S3Client;
-  let objects: SmallObjects;
+  let objects: DataBucket;
   let log: EventLog;
   let home: string;
   let folder: string;
@@ -42,14 +42,12 @@ describe('the sync engine, against the local cloud', () => {
   beforeAll(async () => {
     test = await startTestCloud({ services: [] });
     s3 = test.cloud.s3();
-    const { bucket, region, endpoint, credentials } = test.cloud;
-    objects = smallObjects({ bucket, region, endpoint, credentials });
+    objects = s3Objects(s3, test.cloud.bucket);
     log = new EventLog(test.cloud);
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-sync-'));
   });
   afterAll(async () => {
     s3.destroy();
-    objects.close();
     await test.stop();
     rmSync(home, { recursive: true, force: true });
   });
@@ -67,9 +65,7 @@ describe('the sync engine, against the local cloud', () => {
     const state = options.machine ? `${stateHome}-${options.machine}` : stateHome;
     const index = LocalIndex.open(indexPath(identity, { XDG_STATE_HOME: state }), identity);
     const result = await syncFolder({
-      s3: async () => s3,
       objects,
-      bucket: test.cloud.bucket,
       prefix,
       scan,
       index,
