@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,8 +9,6 @@ export default defineConfig({
     env: {
       // Service logs are JSON lines on stdout; tests that assert on them raise the level themselves.
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      // The CLI's code caches (cli/bin/core-cache.cjs) go here, not to the home directory.
-      XDG_CACHE_HOME: path.join(os.tmpdir(), `kismo-test-cache-${process.getuid?.() ?? 'user'}`),
     },
   },
 });

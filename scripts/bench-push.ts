@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { bundleCli } from '../cli/build/bundle-cli';
+import { bundleCli } from '../cli/build/bundle';
 import { MovableClock } from '../infra/local/clock/movable-clock';
 import { LocalCloud } from '../infra/local/cloud';
 import { writeLocalProfile } from '../test/support/push-fixtures';
@@ -98,7 +98,7 @@ interface Best {
   readonly againMedian: number;
 }
 
-// kismo as people run it: from the CLI's bundle (`kismo` falls back to the sources once they change).
+// kismo as people run it: the installed command, which runs the CLI's bundle.
 await bundleCli();
 const work = mkdtempSync(path.join(os.tmpdir(), 'kismo-bench-'));
 try {

@@ -1,9 +1,10 @@
-// `npm run build:cli` (also run by `npm ci` through `prepare`, and by `npm test`): bundles the CLI
-// into cli/dist, which `kismo` runs while no source is newer than it.
-import { bundleCli, CLI_DIST } from '../cli/build/bundle-cli';
+// `npm run build:cli` (also run by `npm ci` through `prepare`, by `npm pack`, and by `npm test`):
+// bundles the CLI into cli/dist/kismo.cjs, which the `kismo` command runs.
+import path from 'node:path';
+import { bundleCli } from '../cli/build/bundle';
 
 const started = performance.now();
-const { inputs } = await bundleCli();
+const { file, bytes } = await bundleCli();
 process.stdout.write(
-  `kismo CLI bundled into ${CLI_DIST} from ${inputs.length} files in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  `kismo CLI bundled into ${path.relative(process.cwd(), file)} (${(bytes / 1024 / 1024).toFixed(1)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
 );

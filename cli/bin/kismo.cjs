@@ -1,46 +1,29 @@
 #!/usr/bin/env node
-// The kismo command. It runs the CLI's bundle (cli/dist, `npm run build:cli`) while no file it was
-// built from has changed since, its core with a code cache (core-cache.cjs) and the rest with
-// Node's compile cache; otherwise, or with KISMO_FROM_SOURCES=1, the TypeScript sources through
-// tsx's loader. Services' logs stay quiet unless asked.
-//
-// CommonJS, as the bundle's core is: a command run from the bundle never starts Node's ES module
-// loader (an unchanged re-push: ~6 ms less CPU at the 10th percentile and the median, 80 runs).
+// The installed `kismo`: checks that this Node can run the CLI's bundle, then runs it. Plain
+// CommonJS that any Node parses, so an old one gets a message rather than a syntax error.
 const path = require('node:path');
-const { pathToFileURL } = require('node:url');
-const { enableCompileCache } = require('node:module');
-const { freshBundle } = require('./fresh-bundle.cjs');
-const { commandKey, loadCore } = require('./core-cache.cjs');
 
-// The bundle's core requires the SDK's ES modules (require(esm), unflagged since Node 22.12).
+const NEEDED = [22, 12];
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
+if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
+  // A checkout (`npm link`) has the Node it pins: run the same command on it.
+  const pinned = path.join(__dirname, '..', '..', 'node_modules', 'node', 'bin', 'node');
+  const { spawnSync } = require('node:child_process');
+  const { existsSync } = require('node:fs');
+  if (existsSync(pinned) && !process.env.KISMO_PINNED_NODE) {
+    const run = spawnSync(pinned, [__filename, ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, KISMO_PINNED_NODE: pinned },
+    });
+    if (run.signal) process.kill(process.pid, run.signal);
+    process.exit(run.status ?? 1);
+  }
   process.stderr.write(
-    `kismo: NODE_TOO_OLD: kismo needs Node 22.12 or later, and this is ${process.version}: run it with \`npm run -s kismo -- …\`, which uses the pinned node@22, or install a newer Node\n`,
+    `kismo: NODE_TOO_OLD: kismo needs Node ${NEEDED.join('.')} or later, and this is ${process.version}: install Node 22 (https://nodejs.org), or use the single executable (\`npm run build:exe\` in a checkout), which needs no Node\n`,
   );
   process.exit(1);
 }
 
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-
-async function load() {
-  const root = pathToFileURL(`${path.resolve(__dirname, '..', '..')}${path.sep}`);
-  const bundle = process.env.KISMO_FROM_SOURCES === '1' ? undefined : freshBundle(root);
-  if (bundle) {
-    enableCompileCache?.();
-    const argv = process.argv.slice(2);
-    // `--debug` prints stack traces: let them point into the sources, not the minified bundle
-    // (a code-cached core has no source map).
-    if (!argv.includes('--debug')) return loadCore(bundle, commandKey(argv));
-    process.setSourceMapsEnabled(true);
-    return require(bundle.file);
-  }
-  const { register } = await import('tsx/esm/api');
-  register();
-  return import('../main.ts');
-}
-
-load().then(async (cli) => {
-  process.exitCode = await cli.main(process.argv.slice(2));
-  cli.saveCache?.();
-});
+require('node:module').enableCompileCache?.();
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+require('../dist/kismo.cjs');

@@ -1,55 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// First: node:sqlite warns as it loads, under fauxqs's persistence.
+import './quiet-sqlite';
+import { buildApp } from 'fauxqs';
+import { PersistenceManager, S3Store, SnsStore, SqsStore } from './fauxqs-internals';
 
-/**
- * fauxqs's `startFauxqs` always listens on 0.0.0.0, and only it wires persistence. We assemble the
- * same pieces ourselves — its stores and SQLite persistence, loaded by file path from the pinned
- * version since the package exports only its entry point — and listen on 127.0.0.1.
- */
-interface FauxqsInternals {
-  SqsStore: new () => { persistence?: unknown; allQueues(): Iterable<{ persistence?: unknown }> };
-  SnsStore: new () => { persistence?: unknown };
-  S3Store: new () => { persistence?: unknown };
-  PersistenceManager: new (
-    dataDir: string,
-  ) => {
-    readonly db: { exec(sql: string): void };
-    load(sqs: unknown, sns: unknown, s3: unknown): void;
-    close(): void;
-  };
-}
-
-/** node:sqlite (under fauxqs's persistence) warns on every start that it is experimental; nothing we can act on. */
-function silenceSqliteWarning(): void {
-  const emit = process.emitWarning.bind(process);
-  if ((emit as { kismoQuiet?: boolean }).kismoQuiet) return;
-  const quiet = ((warning: string | Error, ...rest: unknown[]) => {
-    const text = typeof warning === 'string' ? warning : warning.message;
-    if (text.includes('SQLite is an experimental feature')) return;
-    (emit as (...args: unknown[]) => void)(warning, ...rest);
-  }) as typeof process.emitWarning & { kismoQuiet?: boolean };
-  quiet.kismoQuiet = true;
-  process.emitWarning = quiet;
-}
-
-async function loadInternals(): Promise<FauxqsInternals> {
-  silenceSqliteWarning();
-  const dist = path.dirname(fileURLToPath(import.meta.resolve('fauxqs')));
-  const load = async (file: string) => import(pathToFileURL(path.join(dist, file)).href);
-  const [sqs, sns, s3, persistence] = await Promise.all([
-    load('sqs/sqsStore.js'),
-    load('sns/snsStore.js'),
-    load('s3/s3Store.js'),
-    load('persistence.js'),
-  ]);
-  return {
-    SqsStore: sqs.SqsStore,
-    SnsStore: sns.SnsStore,
-    S3Store: s3.S3Store,
-    PersistenceManager: persistence.PersistenceManager,
-  };
-}
+// fauxqs's `startFauxqs` always listens on 0.0.0.0, and only it wires persistence. We assemble the
+// same pieces ourselves (its stores and SQLite persistence) and listen on 127.0.0.1.
 
 /**
  * fauxqs's persistence for S3, minus multipart uploads in progress. fauxqs keeps every part in
@@ -76,12 +32,13 @@ export class CorruptStateError extends Error {
   }
 }
 
-function openPersistence(internals: FauxqsInternals, dataDir: string) {
+function openPersistence(dataDir: string) {
   try {
-    const persistence = new internals.PersistenceManager(dataDir);
+    const persistence = new PersistenceManager(dataDir);
     // WAL with synchronous=NORMAL: a crash of the process loses nothing, a power cut at most the
     // last writes, and a commit no longer waits for an fsync (a small object's PUT: 0.3 ms → 0.08).
-    persistence.db.exec('PRAGMA synchronous = NORMAL');
+    // (`db` is private in fauxqs's types: the pragma is ours to set, not its.)
+    (persistence as unknown as { db: { exec(sql: string): void } }).db.exec('PRAGMA synchronous = NORMAL');
     return persistence;
   } catch (error) {
     throw new CorruptStateError(dataDir, error as Error);
@@ -100,11 +57,10 @@ export async function startFauxqsOnLoopback(options: {
   dataDir?: string;
   region: string;
 }): Promise<FauxqsHandle> {
-  const internals = await loadInternals();
-  const sqsStore = new internals.SqsStore();
-  const snsStore = new internals.SnsStore();
-  const s3Store = new internals.S3Store();
-  const persistence = options.dataDir ? openPersistence(internals, options.dataDir) : undefined;
+  const sqsStore = new SqsStore();
+  const snsStore = new SnsStore();
+  const s3Store = new S3Store();
+  const persistence = options.dataDir ? openPersistence(options.dataDir) : undefined;
   if (persistence) {
     try {
       persistence.load(sqsStore, snsStore, s3Store);
@@ -117,7 +73,6 @@ export async function startFauxqsOnLoopback(options: {
     s3Store.persistence = withUploadsInMemory(persistence);
     for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
   }
-  const { buildApp } = await import('fauxqs');
   const app = buildApp({
     logger: false,
     defaultRegion: options.region,

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Plugin } from 'esbuild';
+
+/** The repository root: where the CLI's sources, services and lock file live. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+/** The CLI's bundle: what `cli/bin/kismo.cjs` runs and the single executable embeds. */
+export const CLI_BUNDLE = path.join(REPO_ROOT, 'cli', 'dist', 'kismo.cjs');
+
+const SERVICES = path.join(REPO_ROOT, 'services');
+const DISCOVER = path.join(SERVICES, 'kit', 'discover.ts');
+
+/** Service folders: every `services/<name>/` holding a `service.ts`, as `discoverServices` finds them. */
+export function serviceFolders(root: string = SERVICES): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(root, entry.name, 'service.ts')))
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * `kismo dev` hosts every service, which the local cloud finds by folder at run time
+ * (`services/kit/discover.ts`). A bundle has no folders: the build lists them once and the
+ * bundle's `discoverServices` imports each `service.ts`. Fails the build if discovery is no
+ * longer reached, or finds nothing.
+ */
+function servicesOfFolders(): Plugin {
+  return {
+    name: 'kismo-services-of-folders',
+    setup(build) {
+      let replaced = false;
+      const folders = serviceFolders();
+      build.onLoad({ filter: /[\\/]services[\\/]kit[\\/]discover\.ts$/ }, (args) => {
+        if (args.path !== DISCOVER) return undefined;
+        replaced = true;
+        const imports = folders.map((name, i) => `import s${i} from '../${name}/service';`);
+        const found = folders.map(
+          (name, i) => `{ service: s${i}, dir: ${JSON.stringify(`services/${name}`)} }`,
+        );
+        return {
+          contents: [
+            "import type { Service } from './define-service';",
+            ...imports,
+            'export interface DiscoveredService { readonly service: Service; readonly dir: string }',
+            "export const SERVICES_DIR = 'services';",
+            `export async function discoverServices(): Promise<DiscoveredService[]> { return [${found.join(', ')}]; }`,
+          ].join('\n'),
+          loader: 'ts',
+          resolveDir: path.dirname(DISCOVER),
+        };
+      });
+      build.onEnd(() => {
+        if (folders.length === 0) return { errors: [{ text: `no service folders under ${SERVICES}` }] };
+        if (!replaced)
+          return {
+            errors: [{ text: `${DISCOVER} is not in the bundle any more: update ${import.meta.filename}` }],
+          };
+        return undefined;
+      });
+    },
+  };
+}
+
+export interface CliBundle {
+  readonly file: string;
+  readonly bytes: number;
+}
+
+/**
+ * Bundles the CLI into one CommonJS file: kismo's code and every dependency, so it runs wherever
+ * Node 22 does, needs no `node_modules`, and is what the single executable embeds. Written next to
+ * its target and renamed over it, so a running `kismo` never sees half a bundle.
+ */
+export async function bundleCli(outfile: string = CLI_BUNDLE): Promise<CliBundle> {
+  const { build } = await import('esbuild');
+  const staging = `${path.dirname(outfile)}.${process.pid}.tmp`;
+  const name = path.basename(outfile);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    await build({
+      entryPoints: [path.join(REPO_ROOT, 'cli', 'bin.ts')],
+      outfile: path.join(staging, name),
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      // The AWS SDK's ES modules tree-shake; its CommonJS builds do not.
+      mainFields: ['module', 'main'],
+      minify: true,
+      // For `--debug`: stack traces point into the sources (the map names them, without their text).
+      sourcemap: true,
+      sourcesContent: false,
+      plugins: [servicesOfFolders()],
+      absWorkingDir: REPO_ROOT,
+      logLevel: 'warning',
+    });
+    mkdirSync(path.dirname(outfile), { recursive: true });
+    renameSync(path.join(staging, `${name}.map`), `${outfile}.map`);
+    renameSync(path.join(staging, name), outfile);
+    return { file: outfile, bytes: statSync(outfile).size };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
