@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The CLI parses each schema a handful of times in its life. Zod's JIT compiles a parser for every
 // object schema on its first parse, which costs more than it ever saves here (~2.5 ms a schema:

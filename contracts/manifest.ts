@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { instanceTypeSchema, isoTimeSchema, ownerSchema, sessionIdSchema } from './kit/correlation';
 
 /** What the instance does when `--run` ends (the launcher maps it to InstanceInitiatedShutdownBehavior). */

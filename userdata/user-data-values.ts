@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ownerSchema, sessionIdSchema } from '../contracts/kit/correlation';
 import { datasetNameSchema, datasetPrefix, relativePathSchema, thenActions } from '../contracts/manifest';
 import { idleThresholdSchema } from '../services/kit/config';

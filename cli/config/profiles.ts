@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
 import { CliError } from '../errors';
 import { replaceFile } from '../replace-file';

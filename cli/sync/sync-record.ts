@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Objects } from '../../services/kit/ports/objects';
 import { PreconditionFailedError } from '../../services/kit/ports/objects';
 import type { RemoteObject } from './remote-listing';

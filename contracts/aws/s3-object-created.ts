@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contract, EventPattern, PatternContext } from '../kit/contract';
 import { type CorrelationKeys, OWNER_PATTERN, SESSION_ID_PATTERN } from '../kit/correlation';
 

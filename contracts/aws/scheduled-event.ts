@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contract, EventPattern } from '../kit/contract';
 
 /** Where a schedule's events come from: EventBridge Scheduler in AWS, the movable clock locally. */

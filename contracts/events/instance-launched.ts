@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { correlation, instanceTypeSchema, isoTimeSchema } from '../kit/correlation';
 import { defineEvent } from '../kit/define-event';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { correlation } from '../kit/correlation';
 import { defineEvent } from '../kit/define-event';
 

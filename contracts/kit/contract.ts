@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { CorrelationKeys } from './correlation';
 
 import type { EventPattern } from './pattern';
@@ -38,6 +38,23 @@ export interface Contract<Name extends string = string, Detail extends z.ZodType
 }
 
 export type DetailOf<C extends Contract> = z.output<C['detail']>;
+
+/**
+ * The EventBridge envelope, as every rule target and schedule receives it: what an SQS body holds
+ * before its `detail` meets the contract of its `detail-type`.
+ */
+export const eventEnvelopeSchema = z.object({
+  version: z.string(),
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: z.unknown(),
+  'replay-name': z.string().optional(),
+});
 
 /** An EventBridge event as a queue delivers it (the envelope every rule target receives). */
 export interface EventEnvelope<Detail = unknown> {

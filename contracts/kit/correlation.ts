@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The shape of an owner (an IAM user name) and of a session id, unanchored: keys are built from them too. */
 export const OWNER_PATTERN = '[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}';

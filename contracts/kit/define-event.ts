@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contract, EventPattern } from './contract';
 import { type CorrelationShape, correlation } from './correlation';
 

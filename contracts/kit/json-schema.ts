@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contract } from './contract';
 
 /** The JSON Schema (draft 2020-12) of a whole event as EventBridge delivers it, for the schema registry and docs. */

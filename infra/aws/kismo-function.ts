@@ -10,9 +10,9 @@ import {
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { FUNCTION_NODE_OPTIONS } from '../bundling/bundle-function';
+import { FunctionBundler } from '../bundling/function-bundler';
 import { acknowledge } from './acknowledgements';
-import { FUNCTION_NODE_OPTIONS } from './bundling';
-import { FunctionBundler } from './function-bundler';
 
 /** Lambda refuses a longer description at deploy time, long after synth said nothing. */
 const MAX_DESCRIPTION = 256;
@@ -38,7 +38,7 @@ export interface KismoFunctionProps {
 
 /**
  * A kismo function: the defaults fixed once. arm64 on `nodejs22.x`, an ES module bundled and
- * minified by esbuild with source maps (FUNCTION_BUNDLING, through `FunctionBundler`), JSON logs at
+ * minified by esbuild with source maps (`infra/bundling`, through `FunctionBundler`), JSON logs at
  * INFO into its own log group with a retention, and a role that may write to that log group and
  * nothing else until it is granted more.
  */

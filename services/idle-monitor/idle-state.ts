@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoTimeSchema } from '../../contracts/kit/correlation';
 
 /** One object per instance, written only by the idle monitor. */

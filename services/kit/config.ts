@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
 
 /** The instance types a deployment allows unless its configuration lists others. */

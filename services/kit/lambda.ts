@@ -1,10 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { EventEnvelope } from '../../contracts/kit/contract';
+import { type EventEnvelope, eventEnvelopeSchema } from '../../contracts/kit/contract';
 import { createPublisher } from '../../contracts/publish';
 import { grantedPorts } from './capabilities';
 import type { KismoConfig } from './config';
@@ -14,10 +12,16 @@ import { serviceLogger } from './logger';
 import type { Ports } from './ports';
 
 /** An SQS body holding an EventBridge event, as every rule and schedule target delivers it. */
-const envelopeInBody = JSONStringified(EventBridgeSchema);
-
 export function parseEnvelope(body: string): EventEnvelope {
-  const parsed = envelopeInBody.safeParse(body);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new InvalidEventError(
+      `the message is not an EventBridge event: body: not JSON (${(error as Error).message})`,
+    );
+  }
+  const parsed = eventEnvelopeSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; ');
     throw new InvalidEventError(`the message is not an EventBridge event: ${issues}`);

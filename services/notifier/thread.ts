@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Chat, ChatMessage, Clock, Objects } from '../kit/ports';
 import { getJson, PreconditionFailedError } from '../kit/ports';
 import { RetryLaterError } from '../kit/retry-later';

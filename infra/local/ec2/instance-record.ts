@@ -1,7 +1,7 @@
 // What the simulated EC2 knows about one instance: more than the `Instance` the port shows (user
 // data, client token, console log), and all of it plain JSON so it can be saved as is.
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { instanceStates } from '../../../contracts/aws/ec2-state-change';
 import type { Instance, InstanceFilter, LaunchSpec } from '../../../services/kit/ports';
 import { Ec2Error } from './ec2-error';

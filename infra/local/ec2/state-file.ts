@@ -1,7 +1,7 @@
 // The simulated EC2's instances on disk, so `kismo dev` finds its instances again after a restart.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocalCloudError } from '../state-dir';
 import { type InstanceRecord, instanceRecordSchema } from './instance-record';
 

@@ -3,7 +3,7 @@
 // `<sandbox>/activity.json`. No file means an idle machine, as a real one nobody uses.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock, MetricDatum, Metrics } from '../../../services/kit/ports';
 import { activitySignals } from '../../../services/kit/ports';
 import { activityOf, type IdleThresholds, type SignalReading } from '../../../services/shared/activity';

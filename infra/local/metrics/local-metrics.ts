@@ -2,7 +2,7 @@
 // JSON-lines file so a restarted `kismo dev` still has the readings the idle monitor needs.
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   ActivityMetric,
   ActivitySeries,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { REPO_ROOT } from '../../../infra/aws/bundling';
 import { createKismoApp } from '../../../infra/aws/kismo-app';
 import type { KismoStack } from '../../../infra/aws/kismo-stack';
+import { REPO_ROOT } from '../../../infra/bundling/bundle-function';
 
 /** Two fixture services: one launches (S3 contract, launch), one uses every other capability and a schedule. */
 export const FIXTURE_SERVICES = path.join(import.meta.dirname, 'fixtures', 'services');

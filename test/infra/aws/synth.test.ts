@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STACK_NAME } from '../../../contracts/stack-outputs';
-import { BUNDLE_FILE, MAX_BUNDLE_BYTES, REPO_ROOT } from '../../../infra/aws/bundling';
+import { BUNDLE_FILE, MAX_BUNDLE_BYTES, REPO_ROOT } from '../../../infra/bundling/bundle-function';
 import { discoverServices } from '../../../services/kit/discover';
 
 const out = mkdtempSync(path.join(tmpdir(), 'kismo-cdk-out-'));

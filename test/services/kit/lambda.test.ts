@@ -152,6 +152,29 @@ describe('the Lambda handler of a service', () => {
     expect(failure.error.message).toMatch(/detail\.bootSeconds/);
   });
 
+  it('refuses a message that is not an EventBridge event, saying what is wrong with it', async () => {
+    // Prepare
+    const logs = captureLogs();
+    const { 'detail-type': _, ...headless } = ready('10.0.0.1');
+
+    // Act
+    const response = await makeHandler()(
+      { Records: [record(headless as never, 'm7'), record('{ not json', 'm8')] },
+      context,
+    );
+    logs.restore();
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm7' }, { itemIdentifier: 'm8' }]);
+    const reasons = logs.lines
+      .filter((l) => l.level === 'ERROR')
+      .map((l) => (l as { error: { message: string } }).error.message);
+    expect(reasons).toEqual([
+      expect.stringMatching(/^the message is not an EventBridge event: body\.detail-type: /),
+      expect.stringMatching(/^the message is not an EventBridge event: body: not JSON/),
+    ]);
+  });
+
   it('refuses an event the service does not consume', async () => {
     // Prepare
     const foreign = envelope('kismo', 'Work Finished', { version: 1 });

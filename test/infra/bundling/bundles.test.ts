@@ -5,9 +5,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_FILE, MAX_BUNDLE_BYTES } from '../../../infra/aws/bundling';
 import { createKismoApp } from '../../../infra/aws/kismo-app';
-import { FIXTURE_SERVICES, shippedContext } from './support';
+import { BUNDLE_FILE, MAX_BUNDLE_BYTES } from '../../../infra/bundling/bundle-function';
+import { FIXTURE_SERVICES, shippedContext } from '../aws/support';
 
 const out = mkdtempSync(path.join(tmpdir(), 'kismo-bundles-'));
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { discoverServices, SERVICES_DIR } from '../../services/kit/discover';
-import { bundleFunction, FUNCTION_NODE_OPTIONS, MAX_BUNDLE_BYTES } from './bundling';
+import { bundleFunction, FUNCTION_NODE_OPTIONS, MAX_BUNDLE_BYTES } from './bundle-function';
 
 export const TARGET_INIT_MS = 150;
 

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import { REPO_ROOT } from './bundling';
+import { REPO_ROOT } from './bundle-function';
 
 const REBUNDLE = path.join(import.meta.dirname, 'rebundle.ts');
 
 /**
- * Bundles a stack's functions with `bundleFunction` (esbuild's API with BUNDLE_PLUGINS, which
+ * Bundles a stack's functions with `bundleFunction` (esbuild's API with the plugins of plugins.ts, which
  * esbuild's CLI, what NodejsFunction runs, cannot take). CDK asks for one asset at a time and
  * synchronously; the first request bundles every function of the stack in one child process, in
  * parallel, and each request then takes its own bundle: a synth pays one Node start, not one per
