@@ -1,5 +1,5 @@
-// `npm run build:cli` (also run by `npm ci` through `prepare`, by `npm pack`, and by `npm test`):
-// bundles the CLI into cli/dist/kismo.cjs, which the `kismo` command runs.
+// `npm run build:cli` (also run by `npm test`, and by `npm pack` through `prepack`): bundles the
+// CLI into cli/dist/kismo.cjs, which the `kismo` command runs.
 import path from 'node:path';
 import { bundleCli } from '../cli/build/bundle';
 

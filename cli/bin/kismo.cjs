@@ -24,6 +24,14 @@ if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
   process.exit(1);
 }
 
+const bundle = path.join(__dirname, '..', 'dist', 'kismo.cjs');
+if (!require('node:fs').existsSync(bundle)) {
+  // Only in a checkout: a package always ships its bundle (`npm pack` builds it).
+  process.stderr.write(
+    `kismo: NOT_BUILT: ${bundle} is missing: run \`npm run build:cli\` in ${path.resolve(__dirname, '..', '..')}\n`,
+  );
+  process.exit(1);
+}
 require('node:module').enableCompileCache?.();
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
-require('../dist/kismo.cjs');
+require(bundle);
