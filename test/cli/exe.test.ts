@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExe } from '../../cli/build/exe';
+import packageJson from '../../package.json' with { type: 'json' };
+import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { listKeys, writeLocalProfile, writeTree } from '../support/push-fixtures';
+import { runProcess } from '../support/run-process';
+
+describe('kismo as a single executable, on a machine with no Node', () => {
+  let test: TestCloud;
+  let home: string;
+  let exe: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    test = await startTestCloud({ services: [] });
+    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-exe-test-'));
+    ({ file: exe } = await buildExe(path.join(home, 'kismo')));
+    writeLocalProfile(path.join(home, 'config'), test.cloud);
+    // A PATH that holds no `node` at all: whatever runs, runs from the executable.
+    const bin = path.join(home, 'empty-bin');
+    mkdirSync(bin);
+    env = {
+      PATH: bin,
+      XDG_CONFIG_HOME: path.join(home, 'config'),
+      XDG_STATE_HOME: path.join(home, 'state'),
+      KISMO_OWNER: 'grace',
+      KISMO_PROFILE: 'local',
+      CI: '1',
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await test.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('finds no node on its PATH, and prints its version', async () => {
+    // Act
+    const which = await runProcess('/bin/sh', ['-c', 'command -v node || echo none'], { env });
+    const run = await runProcess(exe, ['--version'], { env });
+
+    // Assess
+    expect(which.stdout.trim()).toBe('none');
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe(packageJson.version);
+  });
+
+  it('pushes a folder to the local cloud, relative to where it runs', async () => {
+    // Prepare
+    const project = path.join(home, 'project');
+    writeTree(path.join(project, 'data'), { 'a.csv': 'a,b\n', 'pkg/__init__.py': '', 'ü ber.txt': 'x\n' });
+
+    // Act
+    const run = await runProcess(exe, ['push', './data', '-t', 'g4dn.xlarge', '--yes', '--json'], {
+      env,
+      cwd: project,
+    });
+
+    // Assess
+    expect(run.stderr).not.toMatch(/kismo: [A-Z_]+:/);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      owner: 'grace',
+      uploaded: 3,
+    });
+    expect(await listKeys(test.cloud, 'users/grace/datasets/data/')).toEqual([
+      'users/grace/datasets/data/a.csv',
+      'users/grace/datasets/data/pkg/__init__.py',
+      'users/grace/datasets/data/ü ber.txt',
+    ]);
+  });
+
+  it('hosts the local cloud itself (kismo dev), and stops it on Ctrl-C', async () => {
+    // Act
+    const child = spawn(exe, ['dev', '--port', '0', '--state-dir', path.join(home, 'dev-state'), '--json'], {
+      env,
+      cwd: home,
+    });
+    const ready = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
+      });
+      child.on('close', (code) => reject(new Error(`kismo dev exited with ${code} before it was ready`)));
+    });
+    const stopped = new Promise<number | null>((resolve) => child.once('close', resolve));
+    child.kill('SIGINT');
+
+    // Assess
+    expect(JSON.parse(ready)).toMatchObject({
+      status: 'ready',
+      profile: 'local',
+      services: expect.any(Array),
+    });
+    expect(JSON.parse(ready).services.length).toBeGreaterThan(5);
+    expect(await stopped).toBe(0);
+  });
+});
