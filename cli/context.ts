@@ -1,7 +1,5 @@
 import os from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ownerSchema } from '../contracts/kit/correlation';
 import { type DataBucket, s3Objects } from '../services/kit/ports/objects';
@@ -23,7 +21,7 @@ export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   const profile = resolveProfile(globals.profile, env);
   const local = profile.kind === 'local';
   // One chain for every client, resolved once (an SSO or role profile is not asked twice).
-  const credentials = (local && profile.credentials) || defaultProvider();
+  const credentials = (local && profile.credentials) || awsCredentials();
   const s3 = new S3Client({
     region: profile.region,
     credentials,
@@ -41,6 +39,15 @@ export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   };
 }
 
+/** The SDK's whole chain (environment, SSO, shared files, roles), loaded when first asked. */
+function awsCredentials(): AwsCredentialIdentityProvider {
+  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
+  return async (properties) => {
+    chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
+    return (await chain)(properties);
+  };
+}
+
 /** On the local cloud the owner is `KISMO_OWNER`, else the OS user name. */
 export function localOwner(env: NodeJS.ProcessEnv = process.env): string {
   return validOwner(
@@ -54,6 +61,7 @@ async function awsOwner(
   profile: Profile,
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
 ): Promise<string> {
+  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
   const sts = new STSClient({ region: profile.region, credentials });
   try {
     const { Arn } = await sts.send(new GetCallerIdentityCommand({}));

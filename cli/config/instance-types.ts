@@ -1,6 +1,6 @@
+import { DEFAULT_INSTANCE_TYPES } from '../../contracts/instance-types';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
 import { formatHourly } from '../../contracts/prices';
-import { DEFAULT_INSTANCE_TYPES } from '../../services/kit/config';
 import { CliError } from '../errors';
 import type { Profile } from './profiles';
 

@@ -1,8 +1,6 @@
 import * as z from 'zod';
+import { DEFAULT_INSTANCE_TYPES } from '../../contracts/instance-types';
 import { instanceTypeSchema } from '../../contracts/kit/correlation';
-
-/** The instance types a deployment allows unless its configuration lists others. */
-export const DEFAULT_INSTANCE_TYPES: readonly string[] = ['g4dn.xlarge', 'g5.xlarge', 'p3.2xlarge'];
 
 /**
  * One signal's idle threshold, as the configuration and the user data both check it: positive,

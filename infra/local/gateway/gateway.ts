@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { s3Objects } from '../../../services/kit/ports/objects';
 import { localS3Client } from '../resources';
@@ -70,8 +70,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const release = lockKey ? await locks.acquire(lockKey) : () => {};
     try {
       if ('key' in write && !(await preconditionsHold(request, response, write.bucket, write.key))) return;
-      const { status, body } = await forward(request, response, write.kind === 'delete-many');
-      if (status >= 200 && status < 300) await report(write, body);
+      const answer = await forward(request, response, write.kind === 'delete-many');
+      if (answer.status >= 200 && answer.status < 300) await report(write, request, answer);
     } finally {
       release();
     }
@@ -118,9 +118,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return false;
   }
 
-  async function report(write: S3Write, body: Buffer | undefined): Promise<void> {
+  async function report(write: S3Write, request: IncomingMessage, answer: Forwarded): Promise<void> {
     if (write.kind === 'delete-many') {
-      for (const key of deletedKeys(body?.toString('utf8') ?? '')) {
+      for (const key of deletedKeys(answer.body?.toString('utf8') ?? '')) {
         await options.onObjectChange({ type: 'deleted', bucket: write.bucket, key, reason: 'DeleteObject' });
       }
       return;
@@ -134,7 +134,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       return;
     }
-    const current = await headWithRetries(write.bucket, write.key);
+    // A PutObject's answer and request say what it stored; a copy or a completed upload, a HEAD.
+    const current =
+      (write.kind === 'put' && write.reason === 'PutObject' && storedByPut(request, answer)) ||
+      (await headWithRetries(write.bucket, write.key));
     if (!current) return;
     await options.onObjectChange({
       type: 'created',
@@ -172,11 +175,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   /** Streams a request to fauxqs and its answer back; keeps the answer's body only when asked. */
-  function forward(
-    request: IncomingMessage,
-    response: ServerResponse,
-    keepBody = false,
-  ): Promise<{ status: number; body?: Buffer }> {
+  function forward(request: IncomingMessage, response: ServerResponse, keepBody = false): Promise<Forwarded> {
     return new Promise((resolve, reject) => {
       const upstream = new URL(options.upstream);
       const outgoing = http.request(
@@ -197,7 +196,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           });
           answer.on('end', () => {
             response.end();
-            resolve({ status: answer.statusCode ?? 502, body: keepBody ? Buffer.concat(chunks) : undefined });
+            resolve({
+              status: answer.statusCode ?? 502,
+              headers: answer.headers,
+              body: keepBody ? Buffer.concat(chunks) : undefined,
+            });
           });
           answer.on('error', reject);
         },
@@ -226,6 +229,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         upstreamS3.destroy();
       }),
   };
+}
+
+/** fauxqs's answer to a forwarded request. */
+interface Forwarded {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Kept only when asked for. */
+  readonly body?: Buffer;
+}
+
+/**
+ * What a successful PutObject stored, from its request (the body's length, before any aws-chunked
+ * encoding) and its answer (ETag, version); `undefined` when they do not say.
+ */
+function storedByPut(request: IncomingMessage, answer: Forwarded) {
+  const length = request.headers['x-amz-decoded-content-length'] ?? request.headers['content-length'];
+  const etag = answer.headers.etag;
+  const size = Number(length);
+  if (typeof etag !== 'string' || length === undefined || !Number.isSafeInteger(size)) return undefined;
+  const version = answer.headers['x-amz-version-id'];
+  return { etag, size, ...(typeof version === 'string' ? { versionId: version } : {}) };
 }
 
 /** One write at a time per key, so a conditional check and its write are atomic. */

@@ -169,21 +169,28 @@ const toBody = (body: string | Uint8Array): Uint8Array =>
 
 const hexToBase64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
 
+const signedByChecksum = new WeakSet<S3Client>();
+
 /**
- * Gives the request signer the body's SHA-256 the caller computed already: SigV4 takes
- * `x-amz-content-sha256` as it finds it, instead of hashing the body once more.
+ * A body sent with its SHA-256 as checksum (`x-amz-checksum-sha256`, base64) is signed with that
+ * same hash (`x-amz-content-sha256`, hex), which SigV4 then takes as it finds it instead of hashing
+ * the body once more. Added to the client once: a middleware per command would rebuild the
+ * command's stack on every request.
  */
-function signedWith<C extends PutObjectCommand | UploadPartCommand>(command: C, sha256Hex?: string): C {
-  if (!sha256Hex) return command;
-  (command as PutObjectCommand).middlewareStack.add(
+function signWithChecksum(client: S3Client): void {
+  if (signedByChecksum.has(client)) return;
+  signedByChecksum.add(client);
+  client.middlewareStack.add(
     (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string> };
-      if (request.headers) request.headers['x-amz-content-sha256'] = sha256Hex;
+      const headers = (args.request as { headers?: Record<string, string> }).headers;
+      const checksum = headers?.['x-amz-checksum-sha256'];
+      if (headers && checksum && !headers['x-amz-content-sha256']) {
+        headers['x-amz-content-sha256'] = Buffer.from(checksum, 'base64').toString('hex');
+      }
       return next(args);
     },
-    { step: 'build', name: 'kismoPayloadHash' },
+    { step: 'build', name: 'kismoSignWithChecksum' },
   );
-  return command;
 }
 
 /** DeleteObjects takes at most this many keys. */
@@ -196,6 +203,7 @@ export const MAX_DELETE_KEYS = 1000;
  * @param bucket the bucket every key is relative to
  */
 export function s3Objects(client: S3Client, bucket: string): DataBucket {
+  signWithChecksum(client);
   const at = (key: string) => ({ Bucket: bucket, Key: requireKey(key) });
   /** ListObjectsV2, page after page (the SDK's paginator takes no abort signal). */
   async function* pages(
@@ -227,18 +235,15 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
     async put(key, body, options = {}) {
       try {
         const output = await client.send(
-          signedWith(
-            new PutObjectCommand({
-              ...at(key),
-              Body: toBody(body),
-              ContentType: options.contentType,
-              IfMatch: options.ifMatch,
-              IfNoneMatch: options.ifNoneMatch ? '*' : undefined,
-              Metadata: options.metadata ? { ...options.metadata } : undefined,
-              ChecksumSHA256: options.sha256 ? hexToBase64(options.sha256) : undefined,
-            }),
-            options.sha256,
-          ),
+          new PutObjectCommand({
+            ...at(key),
+            Body: toBody(body),
+            ContentType: options.contentType,
+            IfMatch: options.ifMatch,
+            IfNoneMatch: options.ifNoneMatch ? '*' : undefined,
+            Metadata: options.metadata ? { ...options.metadata } : undefined,
+            ChecksumSHA256: options.sha256 ? hexToBase64(options.sha256) : undefined,
+          }),
           { abortSignal: options.signal },
         );
         return { etag: output.ETag ?? '' };
@@ -322,17 +327,14 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
 
     async uploadPart(key, uploadId, part, options = {}) {
       const answer = await client.send(
-        signedWith(
-          new UploadPartCommand({
-            ...at(key),
-            UploadId: uploadId,
-            PartNumber: part.partNumber,
-            Body: part.body,
-            ContentLength: part.body.length,
-            ChecksumSHA256: part.sha256,
-          }),
-          Buffer.from(part.sha256, 'base64').toString('hex'),
-        ),
+        new UploadPartCommand({
+          ...at(key),
+          UploadId: uploadId,
+          PartNumber: part.partNumber,
+          Body: part.body,
+          ContentLength: part.body.length,
+          ChecksumSHA256: part.sha256,
+        }),
         { abortSignal: options.signal },
       );
       return bareEtag(answer.ETag);

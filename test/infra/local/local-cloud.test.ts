@@ -1,5 +1,13 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestCreated } from '../../../contracts/aws/s3-object-created';
 import { instanceLaunched, instanceReady } from '../../../contracts/catalog';
@@ -136,6 +144,62 @@ describe('the local cloud', () => {
         reason: 'PutObject',
       },
     });
+  });
+
+  it('reports each write with the size and ETag S3 stored, whether put, copied or assembled from parts', async () => {
+    // Prepare
+    const s3 = test.cloud.s3();
+    const Bucket = test.cloud.bucket;
+    const body = 'x'.repeat(5 * 1024 * 1024 + 3);
+
+    // Act
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'writes/put.txt', Body: 'hello' }));
+    await s3.send(
+      new CopyObjectCommand({ Bucket, Key: 'writes/copy.txt', CopySource: `${Bucket}/writes/put.txt` }),
+    );
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'writes/parts.bin' }));
+    const parts = await Promise.all(
+      [body.slice(0, 5 * 1024 * 1024), body.slice(5 * 1024 * 1024)].map(async (chunk, i) => {
+        const part = await s3.send(
+          new UploadPartCommand({
+            Bucket,
+            Key: 'writes/parts.bin',
+            UploadId,
+            PartNumber: i + 1,
+            Body: chunk,
+          }),
+        );
+        return { PartNumber: i + 1, ETag: part.ETag };
+      }),
+    );
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key: 'writes/parts.bin',
+        UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+    await test.cloud.settle();
+
+    // Assess
+    const reported = (key: string) =>
+      events.find(
+        (e) =>
+          e['detail-type'] === 'Object Created' &&
+          (e.detail as { object: { key: string } }).object.key === key,
+      )?.detail as { object: { size: number; etag: string }; reason: string } | undefined;
+    for (const [key, size, reason] of [
+      ['writes/put.txt', 5, 'PutObject'],
+      ['writes/copy.txt', 5, 'CopyObject'],
+      ['writes/parts.bin', body.length, 'CompleteMultipartUpload'],
+    ] as const) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
+      expect(reported(key), key).toMatchObject({
+        object: { size, etag: head.ETag?.replace(/"/g, '') },
+        reason,
+      });
+    }
   });
 
   it('sends a poison message to the dead-letter queue after its receive count; its neighbours succeed', async () => {
