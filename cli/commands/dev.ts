@@ -35,6 +35,11 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
     credentials: { ...cloud.credentials },
     stateDir,
   });
+  // Listening before the ready line: whoever reads it may send Ctrl-C at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const seconds = elapsed().toFixed(2);
   const ready = {
     status: 'ready',
@@ -50,11 +55,7 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
       ? `${JSON.stringify(ready)}\n`
       : `kismo local cloud ready at ${cloud.endpoint} in ${seconds}s (profile "local", bucket ${cloud.bucket}, ${ready.services.length} services; Ctrl-C stops it)\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   process.stderr.write('kismo dev: stopping…\n');
   await cloud.stop();
   process.stderr.write(`kismo dev: stopped; state kept in ${stateDir}\n`);
