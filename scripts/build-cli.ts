@@ -5,6 +5,6 @@ import { bundleCli } from '../cli/build/bundle';
 
 const started = performance.now();
 const { file, bytes } = await bundleCli();
-process.stdout.write(
+process.stderr.write(
   `kismo CLI bundled into ${path.relative(process.cwd(), file)} (${(bytes / 1024 / 1024).toFixed(1)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
 );

@@ -5,6 +5,6 @@ import { buildExe } from '../cli/build/exe';
 
 const started = performance.now();
 const { file, bytes, node } = await buildExe();
-process.stdout.write(
+process.stderr.write(
   `kismo single executable: ${path.relative(process.cwd(), file)} (${Math.round(bytes / 1024 / 1024)} MiB, Node ${node}) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
 );

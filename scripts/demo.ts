@@ -83,7 +83,7 @@ try {
   process.stdout.write(`  instance ${instanceId} is now ${await stateOf(instanceId)}\n`);
 
   say(
-    'Done. Try it yourself: `npm run -s kismo -- dev` in one terminal, `npm run -s kismo -- push ./examples/data -t p3.2xlarge --profile local --yes` in another.',
+    'Done. Try it yourself (README, "Using kismo"): `kismo dev` in one terminal, `kismo push ./examples/data -t p3.2xlarge --profile local --yes` in another.',
   );
 } finally {
   await cloud.stop();

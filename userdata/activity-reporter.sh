@@ -55,7 +55,7 @@ sessions_count() {
 }
 
 # max(gpu/T_gpu, memory/T_memory, cpu/T_cpu, sessions/T_sessions), as activityOf in
-# services/kit/activity.ts computes it for the local cloud: 1 or more means something is in use.
+# services/shared/activity.ts computes it for the local cloud: 1 or more means something is in use.
 # Six decimals: a ratio just under 1 may round up to 1, which reads as in use, the safe side.
 # Fails, so no Activity is sent, unless every threshold is a positive number.
 activity_ratio() {
