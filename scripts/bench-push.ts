@@ -33,7 +33,12 @@ const REPUSHES = Math.max(1, Number(process.env.KISMO_BENCH_REPUSHES ?? 5));
 interface DataSet {
   readonly name: string;
   readonly files: readonly { readonly count: number; readonly size: number }[];
+  /** How many times faster than `aws s3 sync` kismo's first push should be. */
+  readonly firstTarget: number;
 }
+
+/** An unchanged re-push, against `aws s3 sync` with nothing to send. */
+const REPUSH_TARGET = 5;
 
 const sets: DataSet[] = [
   {
@@ -42,8 +47,9 @@ const sets: DataSet[] = [
       { count: 2000, size: 4 * KiB },
       { count: 4, size: 64 * MiB },
     ],
+    firstTarget: 1.5,
   },
-  { name: 'tiny', files: [{ count: 20_000, size: KiB }] },
+  { name: 'tiny', files: [{ count: 20_000, size: KiB }], firstTarget: 6 },
 ];
 
 /** How a tool syncs a folder to the cloud: a command line, and the prefix it writes to. */
@@ -138,8 +144,8 @@ function report(set: DataSet, k: Best, a: Best): string {
   const ratio = (x: Run, y: Run) => `${(x.seconds / y.seconds).toFixed(1)}×`;
   return [
     `${set.name}: ${set.files.map((f) => `${f.count} × ${size(f.size)}`).join(' + ')}`,
-    `  first push  kismo ${time(k.first)} · aws ${time(a.first)} · kismo ${ratio(a.first, k.first)} faster (target ≥ 1.5×) · PUTs ${k.first.puts} / ${a.first.puts}`,
-    `  re-push     kismo ${time(k.again)} · aws ${time(a.again)} · kismo ${ratio(a.again, k.again)} faster (target ≥ 10×) · PUTs ${k.again.puts} (+1 manifest) / ${a.again.puts}`,
+    `  first push  kismo ${time(k.first)} · aws ${time(a.first)} · kismo ${ratio(a.first, k.first)} faster (target ≥ ${set.firstTarget}×) · PUTs ${k.first.puts} / ${a.first.puts}`,
+    `  re-push     kismo ${time(k.again)} · aws ${time(a.again)} · kismo ${ratio(a.again, k.again)} faster (target ≥ ${REPUSH_TARGET}×) · PUTs ${k.again.puts} (+1 manifest) / ${a.again.puts}`,
     `              medians: kismo ${k.againMedian.toFixed(2)}s · aws ${a.againMedian.toFixed(2)}s · ${(a.againMedian / k.againMedian).toFixed(1)}×`,
   ].join('\n');
 }

@@ -1,8 +1,5 @@
 import type { AddressInfo } from 'node:net';
-// First: node:sqlite warns as it loads, under fauxqs's persistence.
-import './quiet-sqlite';
-import { buildApp } from 'fauxqs';
-import { PersistenceManager, S3Store, SnsStore, SqsStore } from './fauxqs-internals';
+import { silenceSqliteWarning } from './quiet-sqlite';
 
 // fauxqs's `startFauxqs` always listens on 0.0.0.0, and only it wires persistence. We assemble the
 // same pieces ourselves (its stores and SQLite persistence) and listen on 127.0.0.1.
@@ -32,7 +29,9 @@ export class CorruptStateError extends Error {
   }
 }
 
-function openPersistence(dataDir: string) {
+type Fauxqs = typeof import('./fauxqs-internals') & typeof import('fauxqs');
+
+function openPersistence({ PersistenceManager }: Fauxqs, dataDir: string) {
   try {
     const persistence = new PersistenceManager(dataDir);
     // WAL with synchronous=NORMAL: a crash of the process loses nothing, a power cut at most the
@@ -57,10 +56,14 @@ export async function startFauxqsOnLoopback(options: {
   dataDir?: string;
   region: string;
 }): Promise<FauxqsHandle> {
+  // node:sqlite (under fauxqs's persistence) warns as it loads: fauxqs loads once that is quiet.
+  silenceSqliteWarning();
+  const fauxqs: Fauxqs = { ...(await import('./fauxqs-internals')), ...(await import('fauxqs')) };
+  const { buildApp, S3Store, SnsStore, SqsStore } = fauxqs;
   const sqsStore = new SqsStore();
   const snsStore = new SnsStore();
   const s3Store = new S3Store();
-  const persistence = options.dataDir ? openPersistence(options.dataDir) : undefined;
+  const persistence = options.dataDir ? openPersistence(fauxqs, options.dataDir) : undefined;
   if (persistence) {
     try {
       persistence.load(sqsStore, snsStore, s3Store);

@@ -1,5 +1,5 @@
 /** node:sqlite (under fauxqs's persistence) warns on every start that it is experimental; nothing we can act on. */
-function silenceSqliteWarning(): void {
+export function silenceSqliteWarning(): void {
   if ((process.emitWarning as { kismoQuiet?: boolean }).kismoQuiet) return;
   const emit = process.emitWarning.bind(process);
   const quiet = ((warning: string | Error, ...rest: unknown[]) => {
@@ -10,5 +10,3 @@ function silenceSqliteWarning(): void {
   quiet.kismoQuiet = true;
   process.emitWarning = quiet;
 }
-
-silenceSqliteWarning();
