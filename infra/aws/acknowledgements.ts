@@ -1,7 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
-import type { Grant } from './capability-policies';
+import type { Grant } from '../iam/policy';
 
 /** The cdk-nag rule an acknowledgement answers, and why the finding is intended. */
 export interface Acknowledgement {
@@ -15,7 +15,7 @@ export interface Acknowledgement {
  * reason explains is acknowledged, so a new wildcard without a reason still fails the synth.
  */
 export function wildcardFindings(scope: IConstruct, grant: Grant): string[] {
-  const json = Stack.of(scope).resolve(grant.statement.toStatementJson()) as {
+  const json = Stack.of(scope).resolve(grant.statement) as {
     Action?: string | string[];
     Resource?: unknown;
   };

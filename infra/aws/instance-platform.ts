@@ -19,9 +19,8 @@ import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ParameterValueType, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { markerNames } from '../../contracts/aws/s3-object-created';
+import { instanceGrants } from '../iam/instance-grants';
 import { acknowledge, acknowledgeGrants } from './acknowledgements';
-import { type Grant, putActivityMetricsGrant } from './capability-policies';
 
 export interface InstancePlatformProps {
   readonly bucket: IBucket;
@@ -79,7 +78,7 @@ export class InstancePlatform extends Construct {
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     const grants = instanceGrants(props.bucket.bucketArn);
-    for (const grant of grants) this.role.addToPrincipalPolicy(grant.statement);
+    for (const grant of grants) this.role.addToPrincipalPolicy(PolicyStatement.fromJson(grant.statement));
     acknowledgeGrants(this.role, grants);
     acknowledge(this.role, {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
@@ -149,41 +148,4 @@ export class InstancePlatform extends Construct {
 function resolveImageId(scope: Construct, ami: string): string {
   if (ami.startsWith('ami-')) return ami;
   return StringParameter.valueForTypedStringParameterV2(scope, ami, ParameterValueType.AWS_EC2_IMAGE_ID);
-}
-
-/** What the bootstrap and the activity reporter on an instance need, and no more. */
-export function instanceGrants(bucketArn: string): Grant[] {
-  const sessions = 'users/*/sessions/*';
-  const why =
-    'any owner’s session: an instance profile cannot name the session it serves, so the key shape (datasets, manifest, markers, outputs) is the limit';
-  return [
-    {
-      statement: new PolicyStatement({
-        sid: 'ReadDatasetsAndManifests',
-        actions: ['s3:GetObject'],
-        resources: [`${bucketArn}/users/*/datasets/*`, `${bucketArn}/${sessions}/manifest.json`],
-      }),
-      wildcardReason: why,
-    },
-    {
-      statement: new PolicyStatement({
-        sid: 'ListDatasets',
-        actions: ['s3:ListBucket'],
-        resources: [bucketArn],
-        conditions: { StringLike: { 's3:prefix': ['users/*/datasets/*', `${sessions}/outputs/*`] } },
-      }),
-    },
-    {
-      statement: new PolicyStatement({
-        sid: 'WriteMarkersAndOutputs',
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [
-          ...markerNames.map((marker) => `${bucketArn}/${sessions}/${marker}.json`),
-          `${bucketArn}/${sessions}/outputs/*`,
-        ],
-      }),
-      wildcardReason: why,
-    },
-    putActivityMetricsGrant('ReportActivity'),
-  ];
 }

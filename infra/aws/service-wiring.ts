@@ -2,6 +2,7 @@ import { Aws, Duration, TimeZone } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -18,8 +19,8 @@ import type { PatternContext } from '../../contracts/kit/contract';
 import type { KismoConfig } from '../../services/kit/config';
 import type { Service } from '../../services/kit/define-service';
 import { resolveSchedule } from '../../services/kit/schedule';
+import type { Grant } from '../iam/policy';
 import { acknowledgeGrants } from './acknowledgements';
-import type { Grant } from './capability-policies';
 import { eventPattern, pascal } from './event-routing';
 import { KismoFunction } from './kismo-function';
 
@@ -97,7 +98,7 @@ export class ServiceWiring extends Construct {
     );
     const role = this.function.role;
     if (!role) throw new Error(`${service.name}: KismoFunction always has a role`);
-    for (const grant of props.grants) role.addToPrincipalPolicy(grant.statement);
+    for (const grant of props.grants) role.addToPrincipalPolicy(PolicyStatement.fromJson(grant.statement));
     acknowledgeGrants(role, props.grants);
 
     this.rules = service.consumes

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kismoEvents } from '../../../contracts/catalog';
 import { STACK_OUTPUTS } from '../../../contracts/stack-outputs';
 import { DEFAULT_AMI_PARAMETER } from '../../../infra/aws/context';
-import { USERNAME } from '../../../infra/aws/user-policy';
+import { USERNAME } from '../../../infra/iam/user-grants';
 import { emptyServicesRoot, flat, statementsOf, synthesize } from './support';
 
 let template: Template;

@@ -5,7 +5,7 @@ import {
   type Grant,
   MUTABLE_TAGS,
   serviceGrants,
-} from '../../../infra/aws/capability-policies';
+} from '../../../infra/iam/service-grants';
 import type { Capabilities } from '../../../services/kit/capabilities';
 
 const targets: CapabilityTargets = {
@@ -34,7 +34,7 @@ function grantsFor(capabilities: Capabilities, emits: readonly { source: string 
 function bySid(grants: readonly Grant[]): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
     grants.map((g) => {
-      const json = g.statement.toStatementJson() as Record<string, unknown>;
+      const json = g.statement as unknown as Record<string, unknown>;
       return [json.Sid as string, json];
     }),
   );
@@ -248,8 +248,8 @@ describe('serviceGrants', () => {
 
     // Assess
     for (const grant of grants) {
-      const json = JSON.stringify(grant.statement.toStatementJson().Resource);
-      expect(Boolean(grant.wildcardReason), `${grant.statement.sid}: ${json}`).toBe(json.includes('*'));
+      const json = JSON.stringify(grant.statement.Resource);
+      expect(Boolean(grant.wildcardReason), `${grant.statement.Sid}: ${json}`).toBe(json.includes('*'));
     }
   });
 });

@@ -1,22 +1,10 @@
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { KISMO_SOURCE } from '../../contracts/kit/define-event';
 import type { Capabilities, ComputeAction } from '../../services/kit/capabilities';
 import { TAGS } from '../../services/kit/ports/compute';
 import { METRICS_NAMESPACE } from '../../services/kit/ports/metrics';
+import { type ArnScope, ec2Arn, type Grant, statement, unique } from './policy';
 
-/** A statement and, when it must hold a wildcard, why that is still the least privilege. */
-export interface Grant {
-  readonly statement: PolicyStatement;
-  /** Acknowledged as the reason of cdk-nag's IAM5 findings on this statement's wildcards. */
-  readonly wildcardReason?: string;
-}
-
-/** Where ARNs are built: tokens in the stack, plain strings in unit tests. */
-export interface ArnScope {
-  readonly partition: string;
-  readonly region: string;
-  readonly account: string;
-}
+export type { ArnScope, Grant };
 
 /** What a launch may use: the hardened launch template and the network it points at. */
 export interface LaunchTargets {
@@ -59,10 +47,6 @@ const INSTANCE_ACTIONS: Partial<Record<ComputeAction, string>> = {
   'console-output': 'ec2:GetConsoleOutput',
 };
 
-export function ec2Arn(arns: ArnScope, resource: string): string {
-  return `arn:${arns.partition}:ec2:${arns.region}:${arns.account}:${resource}`;
-}
-
 /** Every statement a service's role gets: its capabilities, and publishing what it emits. */
 export function serviceGrants(service: GrantedService, targets: CapabilityTargets): Grant[] {
   const { objects, compute = [], metrics = [], chat } = service.capabilities;
@@ -81,7 +65,7 @@ export function objectGrants(objects: NonNullable<Capabilities['objects']>, buck
   const keyGrant = (action: string, patterns: readonly string[] | undefined, verb: string) => {
     if (!patterns?.length) return;
     grants.push({
-      statement: new PolicyStatement({
+      statement: statement({
         sid: sid(action),
         actions: [action],
         resources: unique(patterns).map((pattern) => `${bucketArn}/${checkedPattern(pattern)}`),
@@ -98,7 +82,7 @@ export function objectGrants(objects: NonNullable<Capabilities['objects']>, buck
     // it with no prefix in the request, so it cannot be narrowed by s3:prefix: key names are
     // listable, contents stay limited to the read patterns.
     grants.push({
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'TellMissingKeys',
         actions: ['s3:ListBucket'],
         resources: [bucketArn],
@@ -106,7 +90,7 @@ export function objectGrants(objects: NonNullable<Capabilities['objects']>, buck
     });
   } else if (objects.list?.length) {
     grants.push({
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'ListDeclaredPrefixes',
         actions: ['s3:ListBucket'],
         resources: [bucketArn],
@@ -127,7 +111,7 @@ export function computeGrants(actions: readonly ComputeAction[], targets: Capabi
   const grants: Grant[] = [];
   if (wanted.has('describe')) {
     grants.push({
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'DescribeInstances',
         actions: ['ec2:DescribeInstances'],
         resources: ['*'],
@@ -138,7 +122,7 @@ export function computeGrants(actions: readonly ComputeAction[], targets: Capabi
   const instanceActions = [...wanted].flatMap((a) => INSTANCE_ACTIONS[a] ?? []).sort();
   if (instanceActions.length) {
     grants.push({
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'ActOnManagedInstances',
         actions: instanceActions,
         resources: [instances],
@@ -150,7 +134,7 @@ export function computeGrants(actions: readonly ComputeAction[], targets: Capabi
   }
   if (wanted.has('tag')) {
     grants.push({
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'TagManagedInstances',
         actions: ['ec2:CreateTags'],
         resources: [instances],
@@ -175,7 +159,7 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
   const created = 'RunInstances creates it, so its id cannot be known in advance';
   return [
     {
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'LaunchFromTemplate',
         actions: ['ec2:RunInstances'],
         resources: [ec2Arn(arns, 'instance/*')],
@@ -191,7 +175,7 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
       wildcardReason: `${created}; limited to the launch template, the allowed instance types, IMDSv2 and the kismo:managed tag`,
     },
     {
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'LaunchTaggedVolumes',
         actions: ['ec2:RunInstances'],
         resources: [ec2Arn(arns, 'volume/*')],
@@ -200,7 +184,7 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
       wildcardReason: `${created}; it must be tagged kismo:managed`,
     },
     {
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'LaunchNetworkInterfaces',
         actions: ['ec2:RunInstances'],
         resources: [ec2Arn(arns, 'network-interface/*')],
@@ -208,7 +192,7 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
       wildcardReason: `${created}, in the subnet and security group granted beside it`,
     },
     {
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'LaunchWithTheseResources',
         actions: ['ec2:RunInstances'],
         resources: [
@@ -220,7 +204,7 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
       }),
     },
     {
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'TagAtLaunch',
         actions: ['ec2:CreateTags'],
         resources: [ec2Arn(arns, 'instance/*'), ec2Arn(arns, 'volume/*')],
@@ -230,7 +214,7 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
         'tags are written as part of RunInstances only (ec2:CreateAction), on resources it creates',
     },
     {
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'PassInstanceRole',
         actions: ['iam:PassRole'],
         resources: [launch.instanceRoleArn],
@@ -244,7 +228,7 @@ export function metricsGrants(metrics: readonly ('read' | 'write')[]): Grant[] {
   const grants: Grant[] = [];
   if (metrics.includes('read')) {
     grants.push({
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'ReadMetrics',
         actions: ['cloudwatch:GetMetricData'],
         resources: ['*'],
@@ -259,7 +243,7 @@ export function metricsGrants(metrics: readonly ('read' | 'write')[]): Grant[] {
 /** PutMetricData, in kismo's activity namespace only: for services and for the instances' reporter. */
 export function putActivityMetricsGrant(sid: string): Grant {
   return {
-    statement: new PolicyStatement({
+    statement: statement({
       sid,
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
@@ -271,7 +255,7 @@ export function putActivityMetricsGrant(sid: string): Grant {
 
 export function chatGrant(slackTokenSecretArn: string): Grant {
   return {
-    statement: new PolicyStatement({
+    statement: statement({
       sid: 'ReadSlackToken',
       actions: ['secretsmanager:GetSecretValue'],
       resources: [slackTokenSecretArn],
@@ -290,7 +274,7 @@ export function publishGrants(emits: GrantedService['emits'], eventBusArn: strin
   }
   return [
     {
-      statement: new PolicyStatement({
+      statement: statement({
         sid: 'PublishKismoEvents',
         actions: ['events:PutEvents'],
         resources: [eventBusArn],
@@ -312,8 +296,4 @@ function checkedPattern(pattern: string): string {
 function sid(action: string): string {
   const verb = action.split(':')[1] ?? action;
   return `${verb.replace('Object', '')}DeclaredKeys`;
-}
-
-function unique<T>(items: readonly T[]): T[] {
-  return [...new Set(items)];
 }
