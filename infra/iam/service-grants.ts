@@ -278,7 +278,12 @@ export function publishGrants(emits: GrantedService['emits'], eventBusArn: strin
         sid: 'PublishKismoEvents',
         actions: ['events:PutEvents'],
         resources: [eventBusArn],
-        conditions: { StringEquals: { 'events:source': KISMO_SOURCE } },
+        // events:source is multivalued (one value per entry of the batch): every entry must say
+        // kismo, and a request without any source matches no ForAllValues test vacuously.
+        conditions: {
+          'ForAllValues:StringEquals': { 'events:source': [KISMO_SOURCE] },
+          Null: { 'events:source': 'false' },
+        },
       }),
     },
   ];

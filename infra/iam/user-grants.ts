@@ -5,6 +5,10 @@ import { type ArnScope, type Grant, statement } from './policy';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM, not JavaScript
 export const USERNAME = '${aws:username}';
 
+/** IAM's variable for the caller's unique id: a user's, or a role session's `role-id:session-name`. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM, not JavaScript
+export const USER_ID = '${aws:userid}';
+
 /** What a user's policy names: the data bucket, the stack (for its outputs), where instances run. */
 export interface UserTargets {
   readonly arns: ArnScope;
@@ -79,13 +83,16 @@ export function userGrants(targets: UserTargets): Grant[] {
       }),
     },
     {
+      // Session Manager tags each session with the user id of whoever started it: equal, not a
+      // prefix of a name, so alice never matches the sessions of alice-ops.
       statement: statement({
         sid: 'OwnSessions',
         actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
-        resources: [regional('ssm', `session/${USERNAME}-*`)],
+        resources: [regional('ssm', 'session/*')],
+        conditions: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': USER_ID } },
       }),
       wildcardReason:
-        'Session Manager names a session after its user and a random suffix; only the caller’s own',
+        'session ids are not known in advance; only sessions Session Manager tagged with the caller’s own user id',
     },
   ];
 }

@@ -158,6 +158,10 @@ const isPreconditionFailed = (error: unknown): boolean => {
   return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || statusOf(error) === 412;
 };
 
+/** S3's answer to a read it refuses, or that it may not say is of a missing key. */
+const isForbidden = (error: unknown): boolean =>
+  nameOf(error) === 'AccessDenied' || (statusOf(error) === 403 && nameOf(error) === 'Forbidden');
+
 /** A key of '' would address the bucket itself; that is always a bug upstream. */
 const requireKey = (key: string): string => {
   if (key === '') throw new Error('an object key must not be empty');
@@ -205,6 +209,23 @@ export const MAX_DELETE_KEYS = 1000;
 export function s3Objects(client: S3Client, bucket: string): DataBucket {
   signWithChecksum(client);
   const at = (key: string) => ({ Bucket: bucket, Key: requireKey(key) });
+  /**
+   * S3 answers 403, not 404, for a key that does not exist to a caller who may not list the whole
+   * bucket (users may list their own prefix only): "not there yet" (a first push's sync record, a
+   * status before the journal writes it) then looks like "denied". A listing of the key itself
+   * tells them apart; if it is refused too, or shows the key, the read was denied.
+   */
+  async function missingOrDenied(key: string, denied: unknown, signal?: AbortSignal): Promise<undefined> {
+    try {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }), {
+        abortSignal: signal,
+      });
+      if (page.Contents?.[0]?.Key !== key) return undefined;
+    } catch {
+      // The listing's own refusal says nothing more: the read's answer stands.
+    }
+    throw denied;
+  }
   /** ListObjectsV2, page after page (the SDK's paginator takes no abort signal). */
   async function* pages(
     query: { Prefix: string; Delimiter?: string; MaxKeys?: number },
@@ -228,6 +249,7 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
         return { key, body, etag: output.ETag ?? '', lastModified: output.LastModified };
       } catch (error) {
         if (isMissing(error)) return undefined;
+        if (isForbidden(error)) return missingOrDenied(key, error, options.signal);
         throw error;
       }
     },
@@ -264,6 +286,7 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
         };
       } catch (error) {
         if (isMissing(error)) return undefined;
+        if (isForbidden(error)) return missingOrDenied(key, error, options.signal);
         throw error;
       }
     },

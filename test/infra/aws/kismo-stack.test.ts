@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kismoEvents } from '../../../contracts/catalog';
 import { STACK_OUTPUTS } from '../../../contracts/stack-outputs';
 import { DEFAULT_AMI_PARAMETER } from '../../../infra/aws/context';
-import { USERNAME } from '../../../infra/iam/user-grants';
+import { USER_ID, USERNAME } from '../../../infra/iam/user-grants';
 import { emptyServicesRoot, flat, statementsOf, synthesize } from './support';
 
 let template: Template;
@@ -352,6 +352,11 @@ describe('the KismoUser policy', () => {
         'ssm:resourceTag/kismo:managed': 'true',
         'ssm:resourceTag/kismo:owner': USERNAME,
       },
+    });
+    // Session Manager's own tag holds the starter's user id: alice never matches alice-ops's sessions.
+    expect(statements[5]).toMatchObject({
+      Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+      Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': USER_ID } },
     });
     expect(statements.flatMap((s) => s.Action)).not.toContainEqual(
       expect.stringMatching(/^(ec2|events|lambda|sqs):/),

@@ -230,7 +230,10 @@ describe('serviceGrants', () => {
       Effect: 'Allow',
       Action: 'events:PutEvents',
       Resource: targets.eventBusArn,
-      Condition: { StringEquals: { 'events:source': 'kismo' } },
+      Condition: {
+        'ForAllValues:StringEquals': { 'events:source': ['kismo'] },
+        Null: { 'events:source': 'false' },
+      },
     });
   });
 

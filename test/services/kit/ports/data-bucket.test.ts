@@ -63,6 +63,39 @@ describe('s3Objects as the CLI uses it: HEADs, folders, batch deletes, multipart
     await expect(reading).rejects.toMatchObject({ name: 'NoSuchBucket' });
   });
 
+  it('tells a 403 for a key not there yet from a real refusal, by listing the key', async () => {
+    // Prepare: S3 answers 403 for missing keys to callers who may list only their own prefix.
+    const denied = () =>
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'Access Denied',
+      });
+    s3.on(GetObjectCommand).rejects(denied());
+    s3.on(HeadObjectCommand).rejects(
+      new S3ServiceException({ name: 'Forbidden', $fault: 'client', $metadata: { httpStatusCode: 403 } }),
+    );
+    s3.on(ListObjectsV2Command, { Prefix: 'users/ana/sync/new.json' }).resolves({ KeyCount: 0 });
+    s3.on(ListObjectsV2Command, { Prefix: 'users/ana/sessions/s1/status.json' }).resolves({
+      Contents: [{ Key: 'users/ana/sessions/s1/status.json' }],
+    });
+    s3.on(ListObjectsV2Command, { Prefix: 'users/bob/sync/d.json' }).rejects(denied());
+
+    // Act
+    const notYet = await bucket.get('users/ana/sync/new.json');
+    const notYetHead = await bucket.head('users/ana/sync/new.json');
+    const thereButDenied = bucket.get('users/ana/sessions/s1/status.json');
+    const elsewhere = bucket.get('users/bob/sync/d.json');
+
+    // Assess
+    expect(notYet).toBeUndefined();
+    expect(notYetHead).toBeUndefined();
+    await expect(thereButDenied).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(elsewhere).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.MaxKeys)).toEqual([1, 1, 1, 1]);
+  });
+
   it('lists the folders one level below a prefix', async () => {
     // Prepare
     s3.on(ListObjectsV2Command)
