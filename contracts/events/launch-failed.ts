@@ -10,6 +10,7 @@ export const launchFailureCodes = [
   'quota-exceeded',
   'insufficient-capacity',
   'dataset-missing',
+  'owner-not-configured',
   'aws-error',
 ] as const;
 

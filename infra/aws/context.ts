@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { MAX_INSTANCE_OWNER_LENGTH } from '../../contracts/instance-roles';
+import { ownerSchema } from '../../contracts/kit/correlation';
 import { kismoConfigSchema } from '../../services/kit/config';
 
 /** The public SSM parameter of the Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04), x86_64. */
@@ -25,6 +27,19 @@ export const kismoContextSchema = z
     quotaPerOwner: config.quotaPerOwner,
     calendar: config.calendar,
     slack: config.slack,
+    /**
+     * The owners (IAM user names) who may launch instances: each gets an instance role that
+     * reaches their own prefix only. A user not listed may push, but their launch is refused.
+     */
+    owners: z
+      .array(
+        ownerSchema.max(
+          MAX_INSTANCE_OWNER_LENGTH,
+          `an owner's instance role is named kismo-owner-<owner>, at most 64 characters`,
+        ),
+      )
+      .default([])
+      .refine((owners) => new Set(owners).size === owners.length, { message: 'an owner is listed twice' }),
     bootDeadlineMinutes: config.bootDeadlineMinutes,
     idle: config.idle,
     /** Size of each instance's encrypted gp3 root volume. */

@@ -15,11 +15,18 @@ import {
   UserData,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
-import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  CfnInstanceProfile,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { ParameterValueType, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { instanceGrants } from '../iam/instance-grants';
+import { INSTANCE_ROLE_PATH, instanceRoleName } from '../../contracts/instance-roles';
+import { ownerInstanceGrants } from '../iam/instance-grants';
 import { acknowledge, acknowledgeGrants } from './acknowledgements';
 
 export interface InstancePlatformProps {
@@ -34,19 +41,25 @@ export interface InstancePlatformProps {
   readonly sshCidr?: string | null;
   /** An existing VPC and the subnets to launch in. @default - a small VPC of public subnets, no NAT gateway */
   readonly network?: { readonly vpcId: string; readonly subnetIds: readonly string[] };
+  /** The owners who may launch: each gets an instance role of their own. @default - none */
+  readonly owners?: readonly string[];
 }
 
 /**
  * What every kismo instance starts from: a launch template (the image, IMDSv2 only, an encrypted
- * gp3 root volume, the security group, the instance profile), the network, and the instance's own
- * rights: read datasets and manifests, write session markers and outputs, publish activity metrics
- * in kismo's namespace only, and Session Manager.
+ * gp3 root volume, the security group), the network, and one instance role (with its instance
+ * profile) per owner, which the launcher names at launch: it reads that owner's datasets and
+ * manifests, writes their sessions' markers and outputs, publishes activity metrics in kismo's
+ * namespace only, and lets Session Manager in. Nothing of any other owner.
  */
 export class InstancePlatform extends Construct {
   readonly vpc: IVpc;
   readonly subnetIds: readonly string[];
   readonly securityGroup: SecurityGroup;
-  readonly role: Role;
+  /** Each owner's instance role, by owner. */
+  readonly roles: ReadonlyMap<string, Role>;
+  /** Matches every owner's instance role (for iam:PassRole at launch). */
+  readonly roleArnPattern: string;
   readonly launchTemplate: LaunchTemplate;
   /** The AMI id (a deploy-time parameter when the image comes from SSM). */
   readonly imageId: string;
@@ -72,18 +85,38 @@ export class InstancePlatform extends Construct {
       );
     }
 
-    this.role = new Role(this, 'InstanceRole', {
-      assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
-      description: 'kismo instances: pull datasets, write session markers and outputs, report activity',
-      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-    });
-    const grants = instanceGrants(props.bucket.bucketArn);
-    for (const grant of grants) this.role.addToPrincipalPolicy(PolicyStatement.fromJson(grant.statement));
-    acknowledgeGrants(this.role, grants);
-    acknowledge(this.role, {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason:
-        'Session Manager is how users reach instances without inbound SSH; AWS maintains the agent’s permissions in this policy',
+    const stack = Stack.of(this);
+    const roles = new Map<string, Role>();
+    for (const owner of props.owners ?? []) {
+      const name = instanceRoleName(owner);
+      const role = new Role(this, `Owner${pascalOf(owner)}`, {
+        roleName: name,
+        path: INSTANCE_ROLE_PATH,
+        assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
+        description: `kismo instances of ${owner}: their datasets, sessions' markers and outputs, activity`,
+        managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      });
+      const grants = ownerInstanceGrants(owner, props.bucket.bucketArn);
+      for (const grant of grants) role.addToPrincipalPolicy(PolicyStatement.fromJson(grant.statement));
+      acknowledgeGrants(role, grants);
+      acknowledge(role, {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+        reason:
+          'Session Manager is how users reach instances without inbound SSH; AWS maintains the agent’s permissions in this policy',
+      });
+      new CfnInstanceProfile(this, `Owner${pascalOf(owner)}Profile`, {
+        instanceProfileName: name,
+        path: INSTANCE_ROLE_PATH,
+        roles: [role.roleName],
+      });
+      roles.set(owner, role);
+    }
+    this.roles = roles;
+    this.roleArnPattern = stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: `${INSTANCE_ROLE_PATH.slice(1)}*`,
     });
 
     this.imageId = resolveImageId(this, props.ami);
@@ -98,7 +131,6 @@ export class InstancePlatform extends Construct {
       versionDescription:
         'kismo instance: IMDSv2, encrypted gp3 root volume, no inbound unless SSH is configured',
       machineImage: image,
-      role: this.role,
       securityGroup: this.securityGroup,
       httpEndpoint: true,
       httpTokens: LaunchTemplateHttpTokens.REQUIRED,
@@ -148,4 +180,13 @@ export class InstancePlatform extends Construct {
 function resolveImageId(scope: Construct, ami: string): string {
   if (ami.startsWith('ami-')) return ami;
   return StringParameter.valueForTypedStringParameterV2(scope, ami, ParameterValueType.AWS_EC2_IMAGE_ID);
+}
+
+/** `alice.smith@x` → `AliceSmithX`: an owner as part of a construct id. */
+function pascalOf(owner: string): string {
+  return owner
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -63,6 +63,7 @@ export class KismoStack extends Stack {
       rootVolumeGiB: settings.rootVolumeGiB,
       sshCidr: settings.sshCidr,
       network: settings.vpcId ? { vpcId: settings.vpcId, subnetIds: settings.subnets } : undefined,
+      owners: settings.owners,
     });
 
     this.slackToken = new Secret(this, 'SlackToken', {
@@ -86,7 +87,7 @@ export class KismoStack extends Stack {
       slackTokenSecretArn: this.slackToken.secretArn,
       launch: {
         launchTemplateId: this.platform.launchTemplate.launchTemplateId as string,
-        instanceRoleArn: this.platform.role.roleArn,
+        instanceRoleArn: this.platform.roleArnPattern,
         securityGroupId: this.platform.securityGroup.securityGroupId,
         subnetIds: this.platform.subnetIds,
         imageId: this.platform.imageId,

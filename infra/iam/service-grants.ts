@@ -9,6 +9,7 @@ export type { ArnScope, Grant };
 /** What a launch may use: the hardened launch template and the network it points at. */
 export interface LaunchTargets {
   readonly launchTemplateId: string;
+  /** The owners' instance roles, any of which a launch may pass (`…:role/kismo/owners/*`). */
   readonly instanceRoleArn: string;
   readonly securityGroupId: string;
   readonly subnetIds: readonly string[];
@@ -220,6 +221,8 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
         resources: [launch.instanceRoleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
       }),
+      wildcardReason:
+        'each owner has an instance role of their own under the kismo/owners/ path; a launch passes its owner’s, to EC2 only',
     },
   ];
 }

@@ -48,10 +48,10 @@ export function readJsonState<T>(file: string, fallback: T): T {
   }
 }
 
-/** Writes whole or not at all (a crash mid-write never leaves half a file). */
-export function writeJsonState(file: string, value: unknown): void {
+/** Writes whole or not at all (a crash mid-write never leaves half a file); `mode` for secrets. */
+export function writeJsonState(file: string, value: unknown, options: { readonly mode?: number } = {}): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, options);
   renameSync(temporary, file);
 }

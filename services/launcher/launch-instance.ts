@@ -55,7 +55,7 @@ export async function launchInstance(
         // Launched by a delivery that DescribeInstances does not show yet: it will.
         throw error;
       }
-      throw refusalFor(error as SdkError);
+      throw refusalFor(error as SdkError, spec);
     }
   }
   const where =
@@ -68,8 +68,16 @@ export async function launchInstance(
 }
 
 /** An EC2 error as a refusal when asking again cannot help; otherwise the error, for SQS to redeliver. */
-function refusalFor(error: SdkError): unknown {
+function refusalFor(error: SdkError, spec: Omit<LaunchSpec, 'subnetId'>): unknown {
   const name = error.name ?? 'Error';
+  // EC2's answer to an instance profile that does not exist: this owner is not configured.
+  if (name === 'InvalidParameterValue' && /iamInstanceProfile/i.test(error.message ?? '')) {
+    const owner = spec.tags[TAGS.owner] ?? 'this owner';
+    return new LaunchRefusal(
+      'owner-not-configured',
+      `${owner} has no instance role (${spec.instanceProfile}) in this deployment: ask your kismo operators to add "${owner}" to owners in cdk.json and deploy (docs/deploy.md)`,
+    );
+  }
   const clientError =
     error.$fault === 'client' || name.startsWith('Invalid') || name.endsWith('LimitExceeded');
   if (!clientError || TRANSIENT.has(name)) return error;

@@ -1,3 +1,4 @@
+import { instanceRoleName } from '../../contracts/instance-roles';
 import { InvalidUserDataError, renderUserData } from '../../userdata/render';
 import { UserDataTooLargeError } from '../../userdata/user-data-size';
 import type { UserDataValuesInput } from '../../userdata/user-data-values';
@@ -39,6 +40,15 @@ export function shutdownBehaviorFor(request: LaunchRequest): 'stop' | 'terminate
   return (afterRun ?? 'terminate') === 'terminate' ? 'terminate' : 'stop';
 }
 
+/** The owner's instance profile: their instance reaches their prefix, and no one else's. */
+function instanceProfileFor(owner: string): string {
+  try {
+    return instanceRoleName(owner);
+  } catch (error) {
+    throw new LaunchRefusal('owner-not-configured', `${(error as Error).message}: ask your kismo operators`);
+  }
+}
+
 /**
  * The RunInstances request of a session, the same on every delivery (EC2 compares it when the
  * client token comes back): ClientToken = session id, kismo's tags and a Name people recognise.
@@ -64,5 +74,6 @@ export function launchSpecFor(request: LaunchRequest, config: KismoConfig): Omit
       Name: `kismo-${request.owner}-${request.sessionId}`,
     },
     shutdownBehavior: shutdownBehaviorFor(request),
+    instanceProfile: instanceProfileFor(request.owner),
   };
 }

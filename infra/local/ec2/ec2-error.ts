@@ -3,7 +3,8 @@ export type Ec2ErrorCode =
   | 'IncorrectInstanceState'
   | 'InvalidInstanceID.NotFound'
   | 'IdempotentParameterMismatch'
-  | 'InvalidSubnetID.NotFound';
+  | 'InvalidSubnetID.NotFound'
+  | 'InvalidParameterValue';
 
 /**
  * An EC2 API error: `name` carries EC2's error code, as the AWS SDK's `ServiceException` does,

@@ -24,6 +24,8 @@ export const instanceRecordSchema = z.object({
   consoleLog: z.string(),
   /** User data runs once per instance, as cloud-init runs it: on the first boot only. */
   userDataRan: z.boolean(),
+  /** The instance profile it runs with (its owner's role), if any. */
+  instanceProfile: z.string().optional(),
 });
 
 export type InstanceRecord = z.infer<typeof instanceRecordSchema>;
@@ -50,6 +52,7 @@ export function launchFingerprint(spec: LaunchSpec): string {
     spec.userData,
     tags,
     spec.shutdownBehavior ?? 'stop',
+    spec.instanceProfile ?? null,
   ]);
 }
 
@@ -75,6 +78,7 @@ export function newInstanceRecord(
     shutdownBehavior: spec.shutdownBehavior ?? 'stop',
     consoleLog: '',
     userDataRan: false,
+    ...(spec.instanceProfile ? { instanceProfile: spec.instanceProfile } : {}),
   };
 }
 

@@ -35,6 +35,11 @@ export interface SimulatedEc2Options {
   readonly onBoot?: (instance: Instance, userData: string) => Promise<void>;
   /** Each instance gets a folder `<sandboxRoot>/<instanceId>`. @default no sandbox */
   readonly sandboxRoot?: string;
+  /**
+   * Whether an instance profile of this name exists (the local cloud's IAM knows each owner's).
+   * @default every name does
+   */
+  readonly instanceProfileExists?: (name: string) => boolean;
   /** Failures of the callbacks, which never fail an EC2 call. @default written to stderr */
   readonly onError?: (error: unknown, instanceId: string) => void;
 }

@@ -57,6 +57,12 @@ export class SimulatedEc2 implements Compute {
       return toInstance(earlier);
     }
     const subnet = resolveSubnet(this.#options, spec.subnetId);
+    if (spec.instanceProfile && this.#options.instanceProfileExists?.(spec.instanceProfile) === false) {
+      throw new Ec2Error(
+        'InvalidParameterValue',
+        `Value (${spec.instanceProfile}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`,
+      );
+    }
     if (this.#options.insufficientCapacity?.(spec.instanceType, subnet.subnetId)) {
       throw new InsufficientCapacityError(spec.instanceType, subnet.subnetId);
     }

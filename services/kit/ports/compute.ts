@@ -36,6 +36,8 @@ export interface LaunchSpec {
   readonly userData: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly shutdownBehavior?: 'stop' | 'terminate';
+  /** The instance profile the instance runs with (its owner's: `instanceRoleName`). */
+  readonly instanceProfile?: string;
 }
 
 export interface Instance {
@@ -167,6 +169,7 @@ export function ec2Compute(client: EC2Client, options: Ec2ComputeOptions): Compu
               { ResourceType: 'volume', Tags: tags },
             ],
             InstanceInitiatedShutdownBehavior: spec.shutdownBehavior,
+            IamInstanceProfile: spec.instanceProfile ? { Name: spec.instanceProfile } : undefined,
             MetadataOptions: { HttpTokens: 'required' },
           }),
         );

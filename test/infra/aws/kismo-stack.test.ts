@@ -9,7 +9,7 @@ import { emptyServicesRoot, flat, statementsOf, synthesize } from './support';
 let template: Template;
 
 beforeAll(async () => {
-  template = (await synthesize()).template;
+  template = (await synthesize({ context: { owners: ['alice', 'bob.smith'] } })).template;
 });
 
 describe('with no service folder yet', () => {
@@ -188,7 +188,8 @@ describe('the instance platform', () => {
             Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 200, DeleteOnTermination: true },
           },
         ],
-        IamInstanceProfile: { Arn: Match.anyValue() },
+        // Each launch names its owner's instance profile.
+        IamInstanceProfile: Match.absent(),
         SecurityGroupIds: [Match.anyValue()],
       }),
     });
@@ -258,14 +259,16 @@ describe('the instance platform', () => {
     ]);
   });
 
-  it('gives instances their own data and metrics rights, and Session Manager', () => {
+  it('gives each owner an instance role that reaches their prefix only, with Session Manager', () => {
     // Act
     const statements = statementsOf(template, 'AWS::IAM::Policy', (id) =>
-      id.startsWith('InstancesInstanceRole'),
+      id.startsWith('InstancesOwnerAlice'),
     );
 
     // Assess
     template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'kismo-owner-alice',
+      Path: '/kismo/owners/',
       AssumeRolePolicyDocument: Match.objectLike({
         Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
       }),
@@ -278,6 +281,11 @@ describe('the instance platform', () => {
         },
       ],
     });
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', {
+      InstanceProfileName: 'kismo-owner-bob.smith',
+      Path: '/kismo/owners/',
+    });
+    template.resourceCountIs('AWS::IAM::InstanceProfile', 2);
     expect(
       statements.map((s) => [
         s.Sid,
@@ -286,26 +294,42 @@ describe('the instance platform', () => {
       ]),
     ).toEqual([
       [
-        'ReadDatasetsAndManifests',
+        'ReadOwnDatasetsAndManifests',
         's3:GetObject',
-        ['bucket/users/*/datasets/*', 'bucket/users/*/sessions/*/manifest.json'],
+        ['bucket/users/alice/datasets/*', 'bucket/users/alice/sessions/*/manifest.json'],
       ],
-      ['ListDatasets', 's3:ListBucket', ['bucket']],
+      ['ListOwnDatasetsAndOutputs', 's3:ListBucket', ['bucket']],
       [
-        'WriteMarkersAndOutputs',
+        'WriteOwnMarkersAndOutputs',
         ['s3:PutObject', 's3:AbortMultipartUpload'],
         [
-          'bucket/users/*/sessions/*/ready.json',
-          'bucket/users/*/sessions/*/failed.json',
-          'bucket/users/*/sessions/*/finished.json',
-          'bucket/users/*/sessions/*/outputs/*',
+          'bucket/users/alice/sessions/*/ready.json',
+          'bucket/users/alice/sessions/*/failed.json',
+          'bucket/users/alice/sessions/*/finished.json',
+          'bucket/users/alice/sessions/*/outputs/*',
         ],
       ],
       ['ReportActivity', 'cloudwatch:PutMetricData', ['*']],
     ]);
+    expect(statements.find((s) => s.Sid === 'ListOwnDatasetsAndOutputs')?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['users/alice/datasets/*', 'users/alice/sessions/*/outputs/*'] },
+    });
     expect(statements.find((s) => s.Sid === 'ReportActivity')?.Condition).toEqual({
       StringEquals: { 'cloudwatch:namespace': 'kismo/activity' },
     });
+  });
+
+  it('lets a launch pass any owner’s instance role, and no other role', () => {
+    // Act
+    const pass = statementsOf(template, 'AWS::IAM::Policy', (id) =>
+      id.startsWith('ServiceSampleLauncher'),
+    ).find((s) => s.Sid === 'PassInstanceRole');
+
+    // Assess
+    expect(pass?.Resource).toEqual([
+      expect.stringMatching(/:iam::<AWS::AccountId>:role\/kismo\/owners\/\*$/),
+    ]);
+    expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
   });
 });
 

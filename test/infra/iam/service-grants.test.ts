@@ -16,7 +16,7 @@ const targets: CapabilityTargets = {
     'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kismo/slack-bot-token-AbCdEf',
   launch: {
     launchTemplateId: 'lt-0123456789abcdef0',
-    instanceRoleArn: 'arn:aws:iam::123456789012:role/kismo-instance',
+    instanceRoleArn: 'arn:aws:iam::123456789012:role/kismo/owners/*',
     securityGroupId: 'sg-0123456789abcdef0',
     subnetIds: ['subnet-0aaa', 'subnet-0bbb'],
     imageId: 'ami-0123456789abcdef0',
@@ -191,7 +191,7 @@ describe('serviceGrants', () => {
       Sid: 'PassInstanceRole',
       Effect: 'Allow',
       Action: 'iam:PassRole',
-      Resource: 'arn:aws:iam::123456789012:role/kismo-instance',
+      Resource: 'arn:aws:iam::123456789012:role/kismo/owners/*',
       Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     });
   });

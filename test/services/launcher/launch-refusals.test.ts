@@ -51,6 +51,31 @@ describe('launcher refusals', () => {
     ]);
   });
 
+  it('refuses with owner-not-configured when the deployment has no instance role for the owner', async () => {
+    // Prepare: the simulated EC2 knows no instance profile of this owner, as EC2 would not.
+    const { objects, bus } = start({ ec2: { instanceProfileExists: () => false } });
+    const key = await pushSession(objects);
+
+    // Act
+    await harness.deliver(key);
+
+    // Assess
+    expect(bus.published('Launch Failed')).toMatchObject([
+      {
+        reason: {
+          code: 'owner-not-configured',
+          message: expect.stringMatching(
+            new RegExp(
+              `^${OWNER} has no instance role \\(kismo-owner-${OWNER}\\).*add "${OWNER}" to owners in cdk\\.json`,
+            ),
+          ),
+        },
+        retryable: false,
+      },
+    ]);
+    expect(await harness.instancesOf(SESSION_ID)).toEqual([]);
+  });
+
   const otherOwnersData = sessionManifest();
   it.each([
     ['a body naming another owner', 'owner-mismatch', sessionManifest({ owner: 'mallory' }), undefined],

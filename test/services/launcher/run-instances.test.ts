@@ -66,6 +66,8 @@ describe('launcher → RunInstances', () => {
       ],
       InstanceInitiatedShutdownBehavior: 'stop',
       MetadataOptions: { HttpTokens: 'required' },
+      // The owner's own instance role: the instance reaches their prefix only.
+      IamInstanceProfile: { Name: `kismo-owner-${OWNER}` },
     });
     const script = Buffer.from(input?.UserData ?? '', 'base64').toString('utf8');
     expect(script.startsWith('#!/bin/bash\nset -euo pipefail\n')).toBe(true);
