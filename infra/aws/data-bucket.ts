@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
   Bucket,
@@ -7,6 +8,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { tlsOnlyStatement } from '../iam/bucket-policy';
 import { acknowledge } from './acknowledgements';
 
 export interface DataBucketProps {
@@ -29,7 +31,6 @@ export class DataBucket extends Construct {
     this.bucket = new Bucket(this, 'Bucket', {
       versioned: true,
       encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // Users' data: deleting the stack must not delete it.
@@ -46,6 +47,8 @@ export class DataBucket extends Construct {
         },
       ],
     });
+    // TLS only, from the statement the local cloud enforces too (what `enforceSSL` would add).
+    this.bucket.addToResourcePolicy(PolicyStatement.fromJson(tlsOnlyStatement(this.bucket.bucketArn)));
     // Set on the bucket itself: the L2's `eventBridgeEnabled` would add a custom-resource Lambda
     // to do what CloudFormation does natively for a bucket it creates.
     (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = {

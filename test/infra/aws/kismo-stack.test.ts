@@ -138,18 +138,23 @@ describe('the data bucket', () => {
     });
   });
 
-  it('refuses any request without TLS', () => {
+  it('refuses any request without TLS, with the policy the local cloud enforces', () => {
     // Act
     const statements = statementsOf(template, 'AWS::S3::BucketPolicy', () => true);
 
     // Assess
-    expect(statements).toContainEqual(
+    expect(statements).toEqual([
       expect.objectContaining({
+        Sid: 'TlsOnly',
         Effect: 'Deny',
         Action: 's3:*',
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       }),
-    );
+    ]);
+    expect(statements[0]?.Resource.map((r) => r.replace(/^<DataBucket\w+\.Arn>/, 'bucket'))).toEqual([
+      'bucket',
+      'bucket/*',
+    ]);
   });
 
   it('keeps old versions as long as cdk.json says', async () => {
