@@ -32,7 +32,8 @@ export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
     profile,
     objects: s3Objects(s3, profile.bucket),
     owner: () => {
-      owner ??= local ? Promise.resolve(localOwner(env)) : awsOwner(profile, credentials);
+      // On the local cloud, the user its keys belong to (older profiles: KISMO_OWNER, or the OS user).
+      owner ??= local ? Promise.resolve(profile.owner ?? localOwner(env)) : awsOwner(profile, credentials);
       return owner;
     },
     close: () => s3.destroy(),

@@ -38,7 +38,27 @@ export function buildProgram(): Command {
     .addOption(new Option('--port <n>', 'the port clients use').default(4566).argParser(port))
     .addOption(new Option('--state-dir <dir>', 'where state is kept between runs').default('.kismo/dev'))
     .option('--boot-delay <ms>', 'how long a simulated instance takes to boot', (v) => Number(v), 0)
-    .addHelpText('after', '\nSlack messages go to the console unless KISMO_SLACK_TOKEN holds a bot token.')
+    .option(
+      '--user <name>',
+      'another user of the local cloud, with a profile local-<name> (repeatable), to try what one user may do to another',
+      (name: string, users: string[]) => [...users, name],
+      [] as string[],
+    )
+    .option('--no-iam', 'do not check requests against IAM (for debugging: AWS always does)')
+    .addHelpText(
+      'after',
+      `
+You (KISMO_OWNER, or your OS user name) and each --user become IAM users of the local cloud, with
+the KismoUser policy the stack deploys and an instance role of your own: profile "local" is yours,
+"local-<name>" each other's. Every request is signed and judged by the policies of the stack, as on
+AWS: a user reaches their own users/<name>/ prefix only.
+
+Slack messages go to the console unless KISMO_SLACK_TOKEN holds a bot token.
+
+Example:
+  kismo dev --user bob
+  kismo push ./data -t g4dn.xlarge --profile local-bob --yes`,
+    )
     .action(async (options) => (await import('./commands/dev')).dev(options, globals()));
 
   program

@@ -255,7 +255,7 @@ async function writtenSince(cloud: LocalCloud, prefix: string, since: Date): Pro
 /** The `bench` profile for kismo, and an AWS CLI config with 16 concurrent requests, both private to this run. */
 function environment(home: string, cloud: LocalCloud): NodeJS.ProcessEnv {
   const config = path.join(home, 'config');
-  writeLocalProfile(config, cloud, 'bench');
+  writeLocalProfile(config, cloud, 'bench', 'bench');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     XDG_CONFIG_HOME: config,

@@ -18,7 +18,7 @@ const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'kismo-demo-'));
 process.env.XDG_CONFIG_HOME = path.join(home, 'config');
-process.env.KISMO_OWNER ??= 'demo';
+const owner = process.env.KISMO_OWNER ?? 'demo';
 // Monday 30 November 2026, 09:55 in Tokyo: business hours are about to begin.
 const clock = new MovableClock({ start: new Date('2026-11-30T00:55:00Z'), frozen: true });
 
@@ -30,12 +30,15 @@ const cloud = await LocalCloud.start({
   realtimeSchedules: false,
 });
 process.stdout.write(`  ready at ${cloud.endpoint} with ${cloud.services.map((s) => s.name).join(', ')}\n`);
+// The owner: an IAM user of the local cloud, with the KismoUser policy and an instance role, as on AWS.
+const { accessKeyId, secretAccessKey } = cloud.addUser(owner);
 writeProfile('local', {
   kind: 'local',
   endpoint: cloud.endpoint,
   region: cloud.region,
   bucket: cloud.bucket,
-  credentials: { ...cloud.credentials },
+  credentials: { accessKeyId, secretAccessKey },
+  owner,
   stateDir: cloud.stateDir,
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 
@@ -61,6 +61,67 @@ function servicesOfFolders(): Plugin {
   };
 }
 
+const IAM_DATA = path.join(REPO_ROOT, 'node_modules', '@cloud-copilot', 'iam-data');
+
+/**
+ * The local cloud's IAM evaluator reads AWS's IAM data (which actions, resource types and condition
+ * keys each service has) from JSON files beside its module; a bundle has no such files. The build
+ * puts the files of the services the local cloud evaluates (`IAM_SERVICES`) into the bundle, where
+ * iam-data's reader finds them. Fails the build if the reader is no longer where it was, or a
+ * service's data is missing.
+ */
+function iamDataInside(): Plugin {
+  return {
+    name: 'kismo-iam-data-inside',
+    setup(build) {
+      let replaced = false;
+      build.onLoad(
+        { filter: /[\\/]@cloud-copilot[\\/]iam-data[\\/]dist[\\/](esm|cjs)[\\/]readRelativeFile\.js$/ },
+        async () => {
+          replaced = true;
+          const { IAM_SERVICES } = await import('../../infra/local/iam/iam-services');
+          const data = path.join(IAM_DATA, 'data');
+          const files: Record<string, string> = {
+            'package.json': readFileSync(path.join(IAM_DATA, 'package.json'), 'utf8'),
+          };
+          for (const entry of readdirSync(data)) {
+            if (entry.endsWith('.json'))
+              files[`data/${entry}`] = readFileSync(path.join(data, entry), 'utf8');
+          }
+          for (const service of IAM_SERVICES) {
+            for (const kind of ['actions', 'resourceTypes', 'conditionKeys']) {
+              files[`data/${kind}/${service}.json`] = readFileSync(
+                path.join(data, kind, `${service}.json`),
+                'utf8',
+              );
+            }
+          }
+          return {
+            contents: [
+              `const files = ${JSON.stringify(files)};`,
+              'export async function readRelativeFile(pathParts) {',
+              "  const text = files[pathParts.join('/')];",
+              "  if (text === undefined) throw new Error(`the local cloud's IAM has no data for ${pathParts.join('/')}: add its service to IAM_SERVICES`);",
+              '  return JSON.parse(text);',
+              '}',
+            ].join('\n'),
+            loader: 'js',
+          };
+        },
+      );
+      build.onEnd(() =>
+        replaced
+          ? undefined
+          : {
+              errors: [
+                { text: `iam-data's readRelativeFile.js was not bundled: update ${import.meta.filename}` },
+              ],
+            },
+      );
+    },
+  };
+}
+
 export interface CliBundle {
   readonly file: string;
   readonly bytes: number;
@@ -90,7 +151,7 @@ export async function bundleCli(outfile: string = CLI_BUNDLE): Promise<CliBundle
       // For `--debug`: stack traces point into the sources (the map names them, without their text).
       sourcemap: true,
       sourcesContent: false,
-      plugins: [servicesOfFolders()],
+      plugins: [servicesOfFolders(), iamDataInside()],
       absWorkingDir: REPO_ROOT,
       logLevel: 'warning',
     });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { LocalCloud } from '../../infra/local/cloud';
 import { createSlackClient, slackChat } from '../../services/kit/ports/chat';
 import { writeProfile } from '../config/profiles';
+import { localOwner } from '../context';
 import type { GlobalOptions } from '../program';
 import { stopwatch } from '../stopwatch';
 
@@ -9,31 +10,50 @@ export interface DevOptions {
   readonly port: number;
   readonly stateDir: string;
   readonly bootDelay: number;
+  /** More users than you, each with a profile `local-<name>`. */
+  readonly user?: readonly string[];
+  /** `false` with `--no-iam`: no request is checked. */
+  readonly iam: boolean;
+}
+
+/** The profile a user of the local cloud gets: `local` for you, `local-<name>` for the others. */
+export function localProfileName(user: string, you: string): string {
+  return user === you ? 'local' : `local-${user}`;
 }
 
 /**
- * `kismo dev`: starts the local cloud, writes the `local` profile, prints one `ready` line, and
- * runs until Ctrl-C, when it stops cleanly (state stays in the state directory).
+ * `kismo dev`: starts the local cloud, makes you (KISMO_OWNER, or your OS user name) and every
+ * `--user` an IAM user of it with a profile of their own, prints one `ready` line, and runs until
+ * Ctrl-C, when it stops cleanly (state stays in the state directory).
  */
 export async function dev(options: DevOptions, globals: GlobalOptions): Promise<void> {
   const elapsed = stopwatch();
   const stateDir = path.resolve(options.stateDir);
+  const you = localOwner();
+  const users = [...new Set([you, ...(options.user ?? []).map((name) => localOwner({ KISMO_OWNER: name }))])];
   // Real Slack when a token is given; the console otherwise.
   const token = process.env.KISMO_SLACK_TOKEN;
   const cloud = await LocalCloud.start({
     port: options.port,
     stateDir,
     bootDelayMs: options.bootDelay,
+    iam: options.iam,
     ...(token ? { chat: slackChat(createSlackClient(token)) } : {}),
   });
-  writeProfile('local', {
-    kind: 'local',
-    endpoint: cloud.endpoint,
-    region: cloud.region,
-    bucket: cloud.bucket,
-    busName: cloud.config.busName,
-    credentials: { ...cloud.credentials },
-    stateDir,
+  const profiles = users.map((user) => {
+    const { accessKeyId, secretAccessKey } = cloud.addUser(user);
+    const name = localProfileName(user, you);
+    writeProfile(name, {
+      kind: 'local',
+      endpoint: cloud.endpoint,
+      region: cloud.region,
+      bucket: cloud.bucket,
+      busName: cloud.config.busName,
+      credentials: { accessKeyId, secretAccessKey },
+      owner: user,
+      stateDir,
+    });
+    return { profile: name, owner: user };
   });
   // Listening before the ready line: whoever reads it may send Ctrl-C at once.
   const stopped = new Promise<void>((resolve) => {
@@ -45,15 +65,21 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
     status: 'ready',
     endpoint: cloud.endpoint,
     profile: 'local',
+    profiles,
+    iam: options.iam,
     bucket: cloud.bucket,
     services: cloud.services.map((s) => s.name),
     stateDir,
     seconds: Number(seconds),
   };
+  const who = profiles.map((p) => `"${p.profile}" for ${p.owner}`).join(', ');
+  const iam = options.iam
+    ? 'IAM enforced'
+    : 'IAM NOT enforced (--no-iam): anyone may do anything, which AWS never allows';
   process.stdout.write(
     globals.json
       ? `${JSON.stringify(ready)}\n`
-      : `kismo local cloud ready at ${cloud.endpoint} in ${seconds}s (profile "local", bucket ${cloud.bucket}, ${ready.services.length} services; Ctrl-C stops it)\n`,
+      : `kismo local cloud ready at ${cloud.endpoint} in ${seconds}s (profiles ${who}; ${iam}; bucket ${cloud.bucket}, ${ready.services.length} services; Ctrl-C stops it)\n`,
   );
   await stopped;
   process.stderr.write('kismo dev: stopping…\n');

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
-import { instanceTypeSchema } from '../../contracts/kit/correlation';
+import { instanceTypeSchema, ownerSchema } from '../../contracts/kit/correlation';
 import { CliError } from '../errors';
 import { replaceFile } from '../replace-file';
 
@@ -15,6 +15,8 @@ const profileSchema = z.object({
   /** Only for the local cloud: AWS profiles take credentials from the environment or roles. */
   endpoint: z.url().optional(),
   credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
+  /** Only for the local cloud: the user the credentials belong to, the owner of what they push. */
+  owner: ownerSchema.optional(),
   /** Where the local cloud keeps its state (instances' sandboxes live there). */
   stateDir: z.string().optional(),
   stackName: z.string().optional(),

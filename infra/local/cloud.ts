@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { SCHEDULER_SOURCE } from '../../contracts/aws/scheduled-event';
@@ -22,7 +22,11 @@ import { simulatedBootstrap } from './ec2/simulated-bootstrap';
 import { SimulatedEc2, type SimulatedEc2Options } from './ec2/simulated-ec2';
 import { CorruptStateError, startFauxqsOnLoopback } from './fauxqs-server';
 import { startGateway } from './gateway/gateway';
+import { Guard } from './gateway/guard';
 import { s3EventOf } from './gateway/s3-event';
+import { guardedCompute, guardedMetrics } from './iam/guarded-ports';
+import { LOCAL_ACCOUNT, LocalIam } from './iam/local-iam';
+import type { Credentials } from './iam/principal';
 import { reportActivity } from './metrics/activity-reporter';
 import { LocalMetrics } from './metrics/local-metrics';
 import { QueuePoller } from './queues/poller';
@@ -36,8 +40,7 @@ import {
 import { createBucket, LOCAL_CREDENTIALS, localS3Client, type Resources } from './resources';
 import { checkStateDir, LocalCloudError, readJsonState, writeJsonState } from './state-dir';
 
-export const LOCAL_ACCOUNT = '000000000000';
-export { LOCAL_CREDENTIALS };
+export { LOCAL_ACCOUNT, LOCAL_CREDENTIALS };
 
 /** The activity reporter's period on real instances. */
 const ACTIVITY_JOB = 'activity-reporter';
@@ -64,6 +67,12 @@ export interface LocalCloudOptions {
   readonly onBoot?: (cloud: LocalCloud, instanceId: string, userData: string) => Promise<void>;
   /** Says when a simulated launch fails for lack of capacity. @default never */
   readonly insufficientCapacity?: SimulatedEc2Options['insufficientCapacity'];
+  /**
+   * IAM, as the stack deploys it: every request signed by a known principal and allowed by its
+   * policies (people with `KismoUser`, functions with their service's grants, instances with their
+   * owner's role). Off only for debugging: the local cloud is then kinder than AWS. @default true
+   */
+  readonly iam?: boolean;
 }
 
 /**
@@ -83,6 +92,8 @@ export class LocalCloud {
   readonly services!: readonly Service[];
   readonly queues!: ReadonlyMap<string, ServiceQueue>;
   readonly stateDir!: string;
+  /** The local IAM; `undefined` when it is off. */
+  readonly iam!: LocalIam | undefined;
   readonly #resources: Resources;
 
   /** Use `LocalCloud.start`: it builds the parts and closes what it started when a step fails. */
@@ -107,9 +118,26 @@ export class LocalCloud {
     return this.config.bucket;
   }
 
-  /** An S3 client for this cloud, as the CLI builds one from the `local` profile. */
+  /** An S3 client of the local account's operator (an administrator): for setting things up and looking. */
   s3(): S3Client {
     return localS3Client(this.endpoint, this.region);
+  }
+
+  /**
+   * A person of this cloud: an IAM user with the `KismoUser` policy and an instance role of their
+   * own, as the stack gives each owner it lists. Their keys stay the same from run to run. With
+   * IAM off, everyone is the operator.
+   */
+  addUser(name: string): Credentials {
+    return this.iam ? this.iam.addUser(name) : LOCAL_CREDENTIALS;
+  }
+
+  /** The credentials an instance gets from its instance profile (its owner's role). */
+  instanceCredentials(instanceId: string): Credentials {
+    const profile = this.ec2.instanceProfileOf(instanceId);
+    if (!this.iam) return LOCAL_CREDENTIALS;
+    if (!profile) throw new Error(`${instanceId} has no instance profile: it has no credentials`);
+    return this.iam.instanceSession(instanceId, profile);
   }
 
   /** Sees every event on the bus. */
@@ -167,12 +195,50 @@ type LocalCloudParts = Omit<
   'credentials' | 'region' | 'bucket'
 > & { readonly resources: Resources };
 
+/** What the services of the cloud run as: their own role's session, or the operator without IAM. */
+function servicePorts(
+  service: Service,
+  common: Omit<Ports, 'objects' | 'bus'> & { readonly endpoint: string; readonly config: KismoConfig },
+  iam: LocalIam | undefined,
+  closers: (() => void)[],
+): Ports {
+  const credentials = iam ? iam.serviceSession(service) : LOCAL_CREDENTIALS;
+  const { endpoint, config } = common;
+  const s3 = new S3Client({ endpoint, region: config.region, credentials, forcePathStyle: true });
+  const events = new EventBridgeClient({ endpoint, region: config.region, credentials });
+  closers.push(
+    () => s3.destroy(),
+    () => events.destroy(),
+  );
+  const principal = iam?.principalOf(credentials);
+  return {
+    objects: s3Objects(s3, config.bucket),
+    bus: eventBridgeBus(events, config.busName),
+    compute: iam && principal ? guardedCompute(common.compute, iam, principal) : common.compute,
+    metrics: iam && principal ? guardedMetrics(common.metrics, iam, principal) : common.metrics,
+    chat: common.chat,
+    clock: common.clock,
+  };
+}
+
 async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const stateDir = path.resolve(options.stateDir);
   checkStateDir(stateDir);
   const config = parseConfig({ bucket: 'kismo-local', ...options.config }, 'local cloud configuration');
   const clock = options.clock ?? new MovableClock();
   const services = options.services ?? (await discoverServices()).map((d) => d.service);
+  const iam =
+    (options.iam ?? true)
+      ? new LocalIam({
+          region: config.region,
+          bucket: config.bucket,
+          busName: config.busName,
+          subnets: config.subnets.length > 0 ? config.subnets : ['subnet-local-a'],
+          allowedInstanceTypes: config.allowedInstanceTypes,
+          stateDir,
+          operator: LOCAL_CREDENTIALS,
+        })
+      : undefined;
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer();
@@ -198,6 +264,8 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     const gateway = await startGateway({
       upstream: fauxqs.url,
       region: config.region,
+      account: LOCAL_ACCOUNT,
+      ...(iam ? { guard: new Guard(iam) } : {}),
       port: options.port ?? 4566,
       eventBridge: async (operation, body) => answerEventBridge(bus, operation, body),
       onObjectChange: async (change) => {
@@ -249,26 +317,14 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
         );
       },
       insufficientCapacity: options.insufficientCapacity,
+      ...(iam ? { instanceProfileExists: (name: string) => iam.hasInstanceProfile(name) } : {}),
       onBoot: async (instance, userData) => {
         if (cloud) await (options.onBoot ?? simulatedBootstrap())(cloud, instance.instanceId, userData);
       },
     });
     closers.push(() => ec2.close());
 
-    const events = new EventBridgeClient({
-      endpoint: gateway.url,
-      region: config.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    closers.push(() => events.destroy());
-    const ports: Ports = {
-      objects: s3Objects(s3, config.bucket),
-      bus: eventBridgeBus(events, config.busName),
-      compute: ec2,
-      metrics,
-      chat,
-      clock,
-    };
+    const common = { endpoint: gateway.url, config, compute: ec2, metrics, chat, clock };
 
     const queues = new Map<string, ServiceQueue>();
     const pollers: QueuePoller[] = [];
@@ -286,6 +342,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
           target: (envelope) => sendEvent(sqs, queue.url, envelope),
         });
       }
+      const ports = servicePorts(service, common, iam, closers);
       const handler = createHandler(service, { ports: () => ports, config: () => config });
       const poller = new QueuePoller({
         sqs,
@@ -349,6 +406,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       services,
       queues,
       stateDir,
+      iam,
       resources: { sqs, pollers, close, peek: (name: string) => peekQueue(sqs, name) },
     });
     return cloud;

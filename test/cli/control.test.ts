@@ -44,23 +44,33 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
   const status = () => read(sessionKey(OWNER, SESSION, 'status.json'));
   let publish: ReturnType<typeof createPublisher>;
 
+  const PROFILES = [
+    ['local', OWNER],
+    ['local-bob', 'bob'],
+  ] as const;
+
   beforeAll(async () => {
     test = await startTestCloud({ services: [sessionControl, journal] });
     test.cloud.tap((e) => events.push(e));
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-control-'));
     Object.assign(process.env, { XDG_CONFIG_HOME: home, KISMO_OWNER: OWNER, KISMO_PROFILE: 'local' });
-    writeProfile(
-      'local',
-      {
-        kind: 'local',
-        endpoint: test.cloud.endpoint,
-        region: test.cloud.region,
-        bucket: test.cloud.bucket,
-        credentials: { ...test.cloud.credentials },
-        stateDir: test.stateDir,
-      },
-      path.join(home, 'kismo', 'config.json'),
-    );
+    // As `kismo dev` writes them: each profile holds the keys of an IAM user with the KismoUser policy.
+    for (const [name, user] of PROFILES) {
+      const { accessKeyId, secretAccessKey } = test.cloud.addUser(user);
+      writeProfile(
+        name,
+        {
+          kind: 'local',
+          endpoint: test.cloud.endpoint,
+          region: test.cloud.region,
+          bucket: test.cloud.bucket,
+          credentials: { accessKeyId, secretAccessKey },
+          owner: user,
+          stateDir: test.stateDir,
+        },
+        path.join(home, 'kismo', 'config.json'),
+      );
+    }
     publish = createPublisher({
       bus: eventBridgeBus(
         new EventBridgeClient({
@@ -82,7 +92,7 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
 
   afterEach(() => {
     vi.useRealTimers();
-    process.env.KISMO_OWNER = OWNER;
+    process.env.KISMO_PROFILE = 'local';
   });
 
   afterAll(async () => {
@@ -184,8 +194,8 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
   });
 
   it('refuses another owner’s session: the CLI finds no such session, a forged request does nothing', async () => {
-    // Prepare
-    process.env.KISMO_OWNER = 'bob';
+    // Prepare: bob, with his own profile (his own keys)
+    process.env.KISMO_PROFILE = 'local-bob';
     const before = mine().length;
 
     // Act

@@ -19,7 +19,7 @@ describe('kismo as a single executable, on a machine with no Node', () => {
     test = await startTestCloud({ services: [] });
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-exe-test-'));
     ({ file: exe } = await buildExe(path.join(home, 'kismo')));
-    writeLocalProfile(path.join(home, 'config'), test.cloud);
+    writeLocalProfile(path.join(home, 'config'), test.cloud, 'local', 'grace');
     // A PATH that holds no `node` at all: whatever runs, runs from the executable.
     const bin = path.join(home, 'empty-bin');
     mkdirSync(bin);

@@ -27,22 +27,29 @@ describe('kismo status and kismo ls on the local cloud', () => {
   let instanceId: string;
   const saved = { ...process.env };
 
+  const PROFILES = [['local', OWNER]] as const;
+
   beforeAll(async () => {
     test = await startTestCloud({ services: [readinessWatcher, journal] });
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-status-'));
     Object.assign(process.env, { XDG_CONFIG_HOME: home, KISMO_OWNER: OWNER, KISMO_PROFILE: 'local' });
-    writeProfile(
-      'local',
-      {
-        kind: 'local',
-        endpoint: test.cloud.endpoint,
-        region: test.cloud.region,
-        bucket: test.cloud.bucket,
-        credentials: { ...test.cloud.credentials },
-        stateDir: test.stateDir,
-      },
-      path.join(home, 'kismo', 'config.json'),
-    );
+    // As `kismo dev` writes them: each profile holds the keys of an IAM user with the KismoUser policy.
+    for (const [name, user] of PROFILES) {
+      const { accessKeyId, secretAccessKey } = test.cloud.addUser(user);
+      writeProfile(
+        name,
+        {
+          kind: 'local',
+          endpoint: test.cloud.endpoint,
+          region: test.cloud.region,
+          bucket: test.cloud.bucket,
+          credentials: { accessKeyId, secretAccessKey },
+          owner: user,
+          stateDir: test.stateDir,
+        },
+        path.join(home, 'kismo', 'config.json'),
+      );
+    }
     // Two sessions as the launch chain leaves them: one ready (marker → watcher → journal), one booting.
     const publisher = createPublisher({
       bus: eventBridgeBus(

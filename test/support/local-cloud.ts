@@ -23,9 +23,15 @@ export interface TestCloud {
   stop(options?: { keepState?: boolean }): Promise<void>;
 }
 
-/** A local cloud on a free port, a frozen clock, a temp state dir and inert instances, for one test file. */
-export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): Promise<TestCloud> {
-  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'kismo-cloud-'));
+/**
+ * A local cloud on a free port, a frozen clock, a temp state dir and inert instances, for one test
+ * file; IAM enforced, with the users (owners) a test names: `ada` unless told.
+ */
+export async function startTestCloud(
+  options: Partial<LocalCloudOptions> & { readonly users?: readonly string[] } = {},
+): Promise<TestCloud> {
+  const { users = ['ada'], ...cloudOptions } = options;
+  const stateDir = cloudOptions.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'kismo-cloud-'));
   const chat = new RecordingChat();
   const cloud = await LocalCloud.start({
     port: 0,
@@ -37,8 +43,9 @@ export async function startTestCloud(options: Partial<LocalCloudOptions> = {}): 
     visibilityTimeoutSeconds: 1,
     // Instances only boot for real (the simulated bootstrap) in tests that ask for it.
     onBoot: async () => {},
-    ...options,
+    ...cloudOptions,
   });
+  for (const user of users) cloud.addUser(user);
   return {
     cloud,
     chat,

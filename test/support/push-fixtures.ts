@@ -25,8 +25,17 @@ export function manyFiles(count: number, size: number, folder = ''): Record<stri
   );
 }
 
-/** The `local` profile for this cloud in `<configHome>/kismo/config.json`. */
-export function writeLocalProfile(configHome: string, cloud: LocalCloud, name = 'local'): void {
+/**
+ * A profile for this cloud in `<configHome>/kismo/config.json`, as `kismo dev` writes it: the keys
+ * of an IAM user of the cloud (`owner`), with the `KismoUser` policy and an instance role.
+ */
+export function writeLocalProfile(
+  configHome: string,
+  cloud: LocalCloud,
+  name = 'local',
+  owner = 'ada',
+): void {
+  const credentials = cloud.addUser(owner);
   writeProfile(
     name,
     {
@@ -34,7 +43,8 @@ export function writeLocalProfile(configHome: string, cloud: LocalCloud, name = 
       endpoint: cloud.endpoint,
       region: cloud.region,
       bucket: cloud.bucket,
-      credentials: { ...cloud.credentials },
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+      owner,
     },
     path.join(configHome, 'kismo', 'config.json'),
   );

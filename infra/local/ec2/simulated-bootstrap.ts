@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
 import {
   datasetPrefix,
@@ -181,7 +181,23 @@ export function simulatedBootstrap(options: SimulatedBootstrapOptions = {}): OnB
       cloud.ec2.appendConsole(instanceId, 'kismo: not a kismo session instance with a sandbox: no bootstrap');
       return;
     }
-    const s3 = cloud.s3();
+    let credentials: ReturnType<LocalCloud['instanceCredentials']>;
+    try {
+      // What the instance profile gives the instance: its owner's role, nothing more.
+      credentials = cloud.instanceCredentials(instanceId);
+    } catch (error) {
+      cloud.ec2.appendConsole(
+        instanceId,
+        `kismo: no credentials on this instance (${(error as Error).message})`,
+      );
+      return;
+    }
+    const s3 = new S3Client({
+      endpoint: cloud.endpoint,
+      region: cloud.region,
+      credentials,
+      forcePathStyle: true,
+    });
     const boot: Boot = { cloud, s3, instanceId, owner, sessionId, lines: [], step: 'starting' };
     try {
       log(boot, `session ${sessionId} of ${owner} on ${instanceId}`);

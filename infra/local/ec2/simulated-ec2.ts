@@ -108,6 +108,11 @@ export class SimulatedEc2 implements Compute {
     return this.#get(instanceId).userData;
   }
 
+  /** The instance profile the instance was launched with (its owner's role), if any. */
+  instanceProfileOf(instanceId: string): string | undefined {
+    return this.#get(instanceId).instanceProfile;
+  }
+
   /** Adds to the console log, as a boot script writing to the serial console would. */
   appendConsole(instanceId: string, text: string): void {
     appendToConsole(this.#get(instanceId), text);

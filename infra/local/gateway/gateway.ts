@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { s3Objects } from '../../../services/kit/ports/objects';
+import type { Principal } from '../iam/principal';
+import { escapeXml } from '../iam/s3-access';
 import { localS3Client } from '../resources';
+import type { Guard, Refusal } from './guard';
 import { classifyS3Write, deletedKeys, preconditionFailedXml, type S3Write } from './s3-writes';
 
 /** A change to an object, as S3 would report it to EventBridge. */
@@ -25,6 +29,10 @@ export interface GatewayOptions {
   readonly onObjectChange: (change: ObjectChange) => Promise<void>;
   /** Failures that happen after a client got its answer. @default written to stderr */
   readonly onError?: (error: Error) => void;
+  /** IAM: every request authenticated and authorized. @default none: anyone may do anything */
+  readonly guard?: Guard;
+  /** The account and region ARNs name (the bus's, the queues'). */
+  readonly account: string;
 }
 
 const defaultOnError = (error: Error) => process.stderr.write(`kismo local cloud: ${error.message}\n`);
@@ -61,16 +69,37 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target.startsWith('AWSEvents.'))
       return answerEventBridge(request, response, target.slice('AWSEvents.'.length));
+    if (target.startsWith('AmazonSQS.'))
+      return answerSqs(request, response, target.slice('AmazonSQS.'.length));
+    let principal: Principal | undefined;
+    if (options.guard) {
+      const verdict = await options.guard.s3(request);
+      if ('refusal' in verdict) {
+        await drain(request);
+        return sendS3Error(response, verdict.refusal, request.method === 'HEAD');
+      }
+      principal = verdict.principal;
+    }
     const write = classifyS3Write(request);
     if (!write) {
-      await forward(request, response);
+      const guard = options.guard;
+      const bucket = objectRead(request);
+      // S3 says "no such key" only to callers who may list the whole bucket; others get 403.
+      const missing =
+        guard && principal && bucket
+          ? async () => ((await guard.hidesMissingKeys(principal, bucket)) ? accessDenied : undefined)
+          : undefined;
+      await forward(request, response, { onMissing: missing });
       return;
+    }
+    if (write.kind === 'delete-many' && options.guard && principal) {
+      return deleteMany(request, response, write.bucket, options.guard, principal);
     }
     const lockKey = 'key' in write ? `${write.bucket}/${write.key}` : undefined;
     const release = lockKey ? await locks.acquire(lockKey) : () => {};
     try {
       if ('key' in write && !(await preconditionsHold(request, response, write.bucket, write.key))) return;
-      const answer = await forward(request, response, write.kind === 'delete-many');
+      const answer = await forward(request, response, { keepBody: write.kind === 'delete-many' });
       if (answer.status >= 200 && answer.status < 300) await report(write, request, answer);
     } finally {
       release();
@@ -85,8 +114,101 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } catch {
       return sendJson(response, 400, { __type: 'SerializationException', message: 'the body is not JSON' });
     }
+    if (options.guard) {
+      const verdict = await options.guard.json(request, raw, () => putEventsChecks(operation, parsed));
+      if ('refusal' in verdict) return sendJsonError(response, verdict.refusal);
+    }
     const { status, body } = await options.eventBridge(operation, parsed);
     sendJson(response, status, body);
+  }
+
+  /** PutEvents is authorized once per bus it names, with every entry's source and detail type. */
+  function putEventsChecks(operation: string, body: unknown) {
+    const entries = Array.isArray((body as { Entries?: unknown }).Entries)
+      ? (body as { Entries: Record<string, unknown>[] }).Entries
+      : [];
+    const buses = new Map<string, Record<string, unknown>[]>();
+    for (const entry of entries) {
+      const name = typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default';
+      const arn = name.startsWith('arn:')
+        ? name
+        : `arn:aws:events:${options.region}:${options.account}:event-bus/${name}`;
+      buses.set(arn, [...(buses.get(arn) ?? []), entry]);
+    }
+    return [...buses].map(([resource, onBus]) => ({
+      action: `events:${operation}`,
+      resource,
+      context: {
+        'events:source': onBus.map((e) => String(e.Source ?? '')),
+        'events:detail-type': onBus.map((e) => String(e.DetailType ?? '')),
+      },
+    }));
+  }
+
+  /** SQS's JSON protocol, authorized on the queue it names, then served by fauxqs. */
+  async function answerSqs(request: IncomingMessage, response: ServerResponse, operation: string) {
+    const raw = await readBody(request);
+    if (options.guard) {
+      let parsed: { QueueUrl?: unknown; QueueName?: unknown } = {};
+      try {
+        parsed = JSON.parse(raw.toString('utf8') || '{}');
+      } catch {
+        return sendJsonError(response, {
+          status: 400,
+          code: 'SerializationException',
+          message: 'the body is not JSON',
+        });
+      }
+      const name =
+        typeof parsed.QueueUrl === 'string'
+          ? parsed.QueueUrl.split('/').at(-1)
+          : typeof parsed.QueueName === 'string'
+            ? parsed.QueueName
+            : undefined;
+      const resource = name ? `arn:aws:sqs:${options.region}:${options.account}:${name}` : '*';
+      const verdict = await options.guard.json(request, raw, () => [
+        { action: `sqs:${operation}`, resource },
+      ]);
+      if ('refusal' in verdict) return sendJsonError(response, verdict.refusal);
+    }
+    await forward(request, response, { body: raw });
+  }
+
+  /**
+   * DeleteObjects, as S3 does it for a caller who may delete some keys and not others: the keys
+   * it may go, each refused one is an AccessDenied error in the answer.
+   */
+  async function deleteMany(
+    request: IncomingMessage,
+    response: ServerResponse,
+    bucket: string,
+    guard: Guard,
+    principal: Principal,
+  ): Promise<void> {
+    const xml = (await readBody(request)).toString('utf8');
+    const { allowed, denied } = await guard.deletable(principal, bucket, xml);
+    const refused = denied
+      .map(
+        (key) =>
+          `<Error><Key>${escapeXml(key)}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`,
+      )
+      .join('');
+    if (allowed.length === 0) {
+      response.writeHead(200, { 'content-type': 'application/xml' });
+      response.end(`<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult>${refused}</DeleteResult>`);
+      return;
+    }
+    const quiet = /<Quiet>\s*true\s*<\/Quiet>/.test(xml) ? '<Quiet>true</Quiet>' : '';
+    const body = Buffer.from(
+      `<Delete>${quiet}${allowed.map((key) => `<Object><Key>${escapeXml(key)}</Key></Object>`).join('')}</Delete>`,
+    );
+    const answer = await forward(request, response, {
+      body,
+      keepBody: true,
+      rewrite: (text) => text.replace(/<\/DeleteResult>\s*$/, `${refused}</DeleteResult>`),
+    });
+    if (answer.status >= 200 && answer.status < 300)
+      await report({ kind: 'delete-many', bucket }, request, answer);
   }
 
   /** Checks `If-None-Match: *` and `If-Match` against the current object before the write goes through. */
@@ -174,39 +296,78 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  /** Streams a request to fauxqs and its answer back; keeps the answer's body only when asked. */
-  function forward(request: IncomingMessage, response: ServerResponse, keepBody = false): Promise<Forwarded> {
+  /**
+   * Streams a request to fauxqs and its answer back; keeps the answer's body only when asked.
+   * `body`: a request body already read (sent instead of the stream, with its length and MD5).
+   * `rewrite`: the answer's body is read whole and changed before it goes back.
+   * `onMissing`: for a 404, another answer to give instead, if it says so.
+   */
+  function forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    how: {
+      readonly keepBody?: boolean;
+      readonly body?: Buffer;
+      readonly rewrite?: (text: string) => string;
+      readonly onMissing?: () => Promise<Refusal | undefined>;
+    } = {},
+  ): Promise<Forwarded> {
     return new Promise((resolve, reject) => {
       const upstream = new URL(options.upstream);
+      const headers = { ...request.headers };
+      if (how.body) {
+        headers['content-length'] = String(how.body.length);
+        // A rewritten body has another checksum: the one S3 checks is sent for the body as it is.
+        for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
+        delete headers['x-amz-sdk-checksum-algorithm'];
+        delete headers['transfer-encoding'];
+        headers['content-md5'] = createHash('md5').update(how.body).digest('base64');
+      }
       const outgoing = http.request(
         {
           host: upstream.hostname,
           port: upstream.port,
           method: request.method,
           path: request.url,
-          headers: request.headers,
+          headers,
           agent: upstreamAgent,
         },
         (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => {
-            if (keepBody) chunks.push(chunk);
-            response.write(chunk);
-          });
-          answer.on('end', () => {
-            response.end();
-            resolve({
-              status: answer.statusCode ?? 502,
-              headers: answer.headers,
-              body: keepBody ? Buffer.concat(chunks) : undefined,
+          const status = answer.statusCode ?? 502;
+          const relay = async () => {
+            const instead = status === 404 && how.onMissing ? await how.onMissing() : undefined;
+            if (instead) {
+              answer.resume();
+              sendS3Error(response, instead, request.method === 'HEAD');
+              answer.on('end', () => resolve({ status: instead.status, headers: {} }));
+              return;
+            }
+            const chunks: Buffer[] = [];
+            if (!how.rewrite) response.writeHead(status, answer.headers);
+            answer.on('data', (chunk: Buffer) => {
+              if (how.keepBody || how.rewrite) chunks.push(chunk);
+              if (!how.rewrite) response.write(chunk);
             });
-          });
-          answer.on('error', reject);
+            answer.on('end', () => {
+              const body = Buffer.concat(chunks);
+              if (how.rewrite) {
+                const text = Buffer.from(how.rewrite(body.toString('utf8')));
+                const { 'content-length': _, ...rest } = answer.headers;
+                response.writeHead(status, { ...rest, 'content-length': String(text.length) });
+                response.end(text);
+              } else {
+                response.end();
+              }
+              resolve({ status, headers: answer.headers, body: how.keepBody ? body : undefined });
+            });
+            answer.on('error', reject);
+          };
+          relay().catch(reject);
         },
       );
       outgoing.on('error', reject);
-      request.pipe(outgoing);
+      if (how.body) outgoing.end(how.body);
+      else request.pipe(outgoing);
     });
   }
 
@@ -292,4 +453,28 @@ async function drain(request: IncomingMessage): Promise<void> {
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
   response.end(JSON.stringify(body));
+}
+
+const accessDenied: Refusal = { status: 403, code: 'AccessDenied', message: 'Access Denied' };
+
+/** The bucket of a GET or HEAD of an object, whose 404 IAM may turn into a 403. */
+function objectRead(request: IncomingMessage): string | undefined {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+  const [bucket, ...key] = new URL(request.url ?? '/', 'http://local').pathname.slice(1).split('/');
+  return bucket && key.join('/') ? bucket : undefined;
+}
+
+/** S3's error document (a HEAD's answer has no body). */
+function sendS3Error(response: ServerResponse, refusal: Refusal, head: boolean): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${escapeXml(refusal.message)}</Message><RequestId>${createHash('md5').update(String(Math.random())).digest('hex').slice(0, 16).toUpperCase()}</RequestId></Error>`;
+  response.writeHead(refusal.status, {
+    'content-type': 'application/xml',
+    'content-length': head ? '0' : String(Buffer.byteLength(body)),
+  });
+  response.end(head ? undefined : body);
+}
+
+/** The JSON APIs' error (`__type`, as the AWS SDK reads it). */
+function sendJsonError(response: ServerResponse, refusal: Refusal): void {
+  sendJson(response, refusal.status, { __type: refusal.code, message: refusal.message });
 }

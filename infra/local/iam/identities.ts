@@ -42,12 +42,15 @@ export class Identities {
     name: string,
     policies: readonly NamedPolicy[],
     tags: Readonly<Record<string, string>> = {},
+    /** Keys of the caller's choosing (the operator's, fixed), instead of generated ones. */
+    given?: Credentials,
   ): Credentials {
-    const keys = this.stored[name] ?? {
-      accessKeyId: `AKIA${idChars(16)}`,
-      secretAccessKey: randomBytes(30).toString('base64'),
-    };
-    if (!this.stored[name]) {
+    const keys = given ??
+      this.stored[name] ?? {
+        accessKeyId: `AKIA${idChars(16)}`,
+        secretAccessKey: randomBytes(30).toString('base64'),
+      };
+    if (!given && !this.stored[name]) {
       this.stored[name] = keys;
       if (this.stateFile) writeJsonState(this.stateFile, this.stored, { mode: 0o600 });
     }

@@ -46,7 +46,7 @@ const fail = (failure: AuthenticationFailure, message: string): Authentication =
 export async function authenticate(
   request: SignedRequest,
   identities: Identities,
-  now: Date = new Date(),
+  now: Date = serverTime(),
 ): Promise<Authentication> {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return fail('MissingAuthenticationToken', 'the request is not signed');
@@ -123,6 +123,14 @@ export async function authenticate(
     );
   }
   return { principal: entry.principal, service, region };
+}
+
+/**
+ * The time as AWS's servers see it: the wall clock, from the monotonic clock's origin, so that a
+ * process that fakes `Date` (a test moving its own notion of now) does not move the server's.
+ */
+function serverTime(): Date {
+  return new Date(performance.timeOrigin + performance.now());
 }
 
 /** `20261206T012345Z` → a Date. */

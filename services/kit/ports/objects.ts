@@ -210,21 +210,35 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
   signWithChecksum(client);
   const at = (key: string) => ({ Bucket: bucket, Key: requireKey(key) });
   /**
-   * S3 answers 403, not 404, for a key that does not exist to a caller who may not list the whole
-   * bucket (users may list their own prefix only): "not there yet" (a first push's sync record, a
-   * status before the journal writes it) then looks like "denied". A listing of the key itself
-   * tells them apart; if it is refused too, or shows the key, the read was denied.
+   * A read, with "no such key" as `undefined`. S3 answers 403, not 404, for a key that does not
+   * exist to a caller who may not list the whole bucket (users may list their own prefix only):
+   * "not there yet" (a first push's sync record, a status before the journal writes it) then looks
+   * like "denied". A listing of the key itself tells them apart: not listed, not there; listed, it
+   * may have arrived since, so the read is made once more, and a second 403 is a refusal. A
+   * refused listing says nothing more: the 403 stands.
    */
-  async function missingOrDenied(key: string, denied: unknown, signal?: AbortSignal): Promise<undefined> {
-    try {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }), {
-        abortSignal: signal,
-      });
-      if (page.Contents?.[0]?.Key !== key) return undefined;
-    } catch {
-      // The listing's own refusal says nothing more: the read's answer stands.
+  async function readUnlessMissing<T>(key: string, signal: AbortSignal | undefined, read: () => Promise<T>) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        if (!isForbidden(error) || attempt > 1) throw error;
+        let listed: boolean;
+        try {
+          const page = await client.send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }),
+            {
+              abortSignal: signal,
+            },
+          );
+          listed = page.Contents?.[0]?.Key === key;
+        } catch {
+          throw error;
+        }
+        if (!listed) return undefined;
+      }
     }
-    throw denied;
   }
   /** ListObjectsV2, page after page (the SDK's paginator takes no abort signal). */
   async function* pages(
@@ -243,15 +257,11 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
   }
   return {
     async get(key, options = {}) {
-      try {
+      return readUnlessMissing(key, options.signal, async () => {
         const output = await client.send(new GetObjectCommand(at(key)), { abortSignal: options.signal });
         const body = output.Body ? await output.Body.transformToByteArray() : new Uint8Array();
         return { key, body, etag: output.ETag ?? '', lastModified: output.LastModified };
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        if (isForbidden(error)) return missingOrDenied(key, error, options.signal);
-        throw error;
-      }
+      });
     },
 
     async put(key, body, options = {}) {
@@ -276,7 +286,7 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
     },
 
     async head(key, options = {}) {
-      try {
+      return readUnlessMissing(key, options.signal, async () => {
         const output = await client.send(new HeadObjectCommand(at(key)), { abortSignal: options.signal });
         return {
           etag: output.ETag ?? '',
@@ -284,11 +294,7 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
           metadata: output.Metadata ?? {},
           ...(output.VersionId ? { versionId: output.VersionId } : {}),
         };
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        if (isForbidden(error)) return missingOrDenied(key, error, options.signal);
-        throw error;
-      }
+      });
     },
 
     async *list(prefix, options = {}) {

@@ -13,7 +13,8 @@ const launchAdvice: Record<LaunchFailure['reason']['code'], string> = {
   'quota-exceeded': 'Take a session down (`kismo ls`, then `kismo down SESSION`) and push again.',
   'insufficient-capacity': 'AWS has no capacity for this type right now: try later, or another type.',
   'dataset-missing': 'The dataset is not in S3: push it again with `kismo push DIR`.',
-  'owner-not-configured': 'Ask the operators to add you to the owners in cdk.json and deploy; then push again.',
+  'owner-not-configured':
+    'Ask the operators to add you to the owners in cdk.json and deploy; then push again.',
   'aws-error': 'Push again in a few minutes; if it keeps failing, tell the operators.',
 };
 

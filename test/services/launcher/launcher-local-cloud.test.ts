@@ -45,7 +45,11 @@ function published(detailType: string, sessionId: string): Record<string, unknow
 }
 
 beforeAll(async () => {
-  test = await startTestCloud({ services: [launcher], config: { quotaPerOwner: 2 } });
+  test = await startTestCloud({
+    services: [launcher],
+    config: { quotaPerOwner: 2 },
+    users: ['ada', 'bob', 'carol'],
+  });
   s3 = test.cloud.s3();
   test.cloud.tap((e) => events.push(e));
 });
@@ -130,6 +134,7 @@ describe('launcher in a local cloud whose first subnet has no capacity', () => {
       services: [launcher],
       config: { subnets: ['subnet-full', 'subnet-free'] },
       insufficientCapacity: (_type, subnetId) => subnetId === 'subnet-full',
+      users: ['dana'],
     });
   });
   afterAll(async () => full.stop());

@@ -63,7 +63,11 @@ function markerEvents(key: string): EventEnvelope[] {
 }
 
 beforeAll(async () => {
-  test = await startTestCloud({ services: [launcher], onBoot: simulatedBootstrap() });
+  test = await startTestCloud({
+    services: [launcher],
+    onBoot: simulatedBootstrap(),
+    users: ['ada', 'bob', 'carol'],
+  });
   s3 = test.cloud.s3();
   test.cloud.tap((e) => events.push(e));
 });
@@ -110,6 +114,8 @@ describe('simulated bootstrap', () => {
       instanceType: 'p3.2xlarge',
       userData: '#!/bin/bash\n',
       tags: { [TAGS.managed]: 'true', [TAGS.owner]: 'bob', [TAGS.session]: manifest.sessionId },
+      // As the launcher does: the owner's role is all the instance's credentials can do.
+      instanceProfile: 'kismo-owner-bob',
     });
     await test.cloud.settle();
 

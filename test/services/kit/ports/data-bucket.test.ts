@@ -96,6 +96,30 @@ describe('s3Objects as the CLI uses it: HEADs, folders, batch deletes, multipart
     expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.MaxKeys)).toEqual([1, 1, 1, 1]);
   });
 
+  it('reads again a key that appeared between its 403 and the listing', async () => {
+    // Prepare: the journal writes status.json while the CLI is reading it for the first time.
+    s3.on(GetObjectCommand)
+      .rejectsOnce(
+        new S3ServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      )
+      .resolves({
+        Body: { transformToByteArray: async () => new TextEncoder().encode('{}') } as never,
+        ETag: '"e1"',
+      });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'users/ana/sessions/s1/status.json' }] });
+
+    // Act
+    const object = await bucket.get('users/ana/sessions/s1/status.json');
+
+    // Assess
+    expect(object?.etag).toBe('"e1"');
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+  });
+
   it('lists the folders one level below a prefix', async () => {
     // Prepare
     s3.on(ListObjectsV2Command)
