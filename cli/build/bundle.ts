@@ -101,7 +101,7 @@ function iamDataInside(): Plugin {
               `const files = ${JSON.stringify(files)};`,
               'export async function readRelativeFile(pathParts) {',
               "  const text = files[pathParts.join('/')];",
-              "  if (text === undefined) throw new Error(`the local cloud's IAM has no data for ${pathParts.join('/')}: add its service to IAM_SERVICES`);",
+              "  if (text === undefined) throw new Error(\"the local cloud's IAM has no data for \" + pathParts.join('/') + ': add its service to IAM_SERVICES');",
               '  return JSON.parse(text);',
               '}',
             ].join('\n'),
