@@ -185,7 +185,12 @@ export function explainAwsError(profile: Profile, error: unknown): CliError | un
       `bucket ${profile.bucket} is not in ${profile.region}: run \`kismo init\` again, with --region`,
     );
   }
-  if (name === 'AccessDenied' || name === 'Forbidden' || name === 'AccessDeniedException') {
+  // A HEAD's 403 has no body to name it: the SDK calls it Unknown (or Forbidden).
+  if (
+    name === 'AccessDenied' ||
+    name === 'AccessDeniedException' ||
+    (status === 403 && /^(Forbidden|Unknown)$/.test(name))
+  ) {
     return new CliError(
       'ACCESS_DENIED',
       `you may not use ${where}: ask an admin to give you the KismoUser policy (docs/deploy.md)`,

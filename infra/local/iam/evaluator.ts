@@ -26,8 +26,11 @@ export type Decision =
  * unknown action, a resource of the wrong type) is a denial, never an allow.
  */
 export class PolicyEvaluator {
-  /** Decisions of identical requests (a service publishing the same events): IAM is deterministic. */
-  private readonly decided = new Map<string, Decision>();
+  /**
+   * Decisions of identical requests by the same principal (a service publishing the same events):
+   * IAM is deterministic, and a principal's policies do not change while it lives.
+   */
+  private readonly decided = new WeakMap<Principal, Map<string, Decision>>();
 
   constructor(readonly account: string) {}
 
@@ -39,8 +42,13 @@ export class PolicyEvaluator {
       'aws:SecureTransport': 'true',
       ...request.context,
     };
-    const key = JSON.stringify([request.principal.arn, request.action, request.resource, context]);
-    const known = this.decided.get(key);
+    const key = JSON.stringify([request.action, request.resource, context]);
+    let mine = this.decided.get(request.principal);
+    if (!mine) {
+      mine = new Map();
+      this.decided.set(request.principal, mine);
+    }
+    const known = mine.get(key);
     if (known && !request.resourcePolicy) return known;
     const results = await runSimulation(
       {
@@ -58,8 +66,8 @@ export class PolicyEvaluator {
       {},
     );
     const decision = decisionOf(results, request);
-    if (this.decided.size > 10_000) this.decided.clear();
-    if (!request.resourcePolicy) this.decided.set(key, decision);
+    if (mine.size > 10_000) mine.clear();
+    if (!request.resourcePolicy) mine.set(key, decision);
     return decision;
   }
 }

@@ -158,9 +158,16 @@ const isPreconditionFailed = (error: unknown): boolean => {
   return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || statusOf(error) === 412;
 };
 
-/** S3's answer to a read it refuses, or that it may not say is of a missing key. */
+/** 403s that are about the caller's keys or clock, not about what they may read. */
+const NOT_ABOUT_ACCESS = /^(Invalid|Signature|RequestTime|Expired|TokenRefresh)/;
+
+/**
+ * S3's answer to a read it refuses, or that it may not say is of a missing key: AccessDenied, or a
+ * bare 403 (a HEAD's answer has no body to name its error).
+ */
 const isForbidden = (error: unknown): boolean =>
-  nameOf(error) === 'AccessDenied' || (statusOf(error) === 403 && nameOf(error) === 'Forbidden');
+  nameOf(error) === 'AccessDenied' ||
+  (statusOf(error) === 403 && !NOT_ABOUT_ACCESS.test(nameOf(error) ?? ''));
 
 /** A key of '' would address the bucket itself; that is always a bug upstream. */
 const requireKey = (key: string): string => {

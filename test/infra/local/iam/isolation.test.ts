@@ -1,0 +1,256 @@
+// Who may do what on the strict local cloud, request by request, with the policies the stack
+// deploys: alice with her profile's keys, and alice's instance with its owner's role. Each row is a
+// real request through the gateway; the allowed set is everything kismo's commands and bootstrap
+// need, the denied set everything of bob's and of kismo's own.
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Credentials } from '../../../../infra/local/iam/principal';
+import { startTestCloud, type TestCloud } from '../../../support/local-cloud';
+
+const SESSION = '20261130-010000-alice1';
+const BOBS = '20261130-010000-bobbo1';
+
+type Request = (s3: S3Client, bucket: string) => Promise<unknown>;
+const get =
+  (Key: string): Request =>
+  (s3, Bucket) =>
+    s3.send(new GetObjectCommand({ Bucket, Key }));
+const head =
+  (Key: string): Request =>
+  (s3, Bucket) =>
+    s3.send(new HeadObjectCommand({ Bucket, Key }));
+const put =
+  (Key: string): Request =>
+  (s3, Bucket) =>
+    s3.send(new PutObjectCommand({ Bucket, Key, Body: '{}' }));
+const del =
+  (Key: string): Request =>
+  (s3, Bucket) =>
+    s3.send(new DeleteObjectCommand({ Bucket, Key }));
+const list =
+  (Prefix?: string, Delimiter?: string): Request =>
+  (s3, Bucket) =>
+    s3.send(new ListObjectsV2Command({ Bucket, Prefix, Delimiter }));
+const multipart =
+  (Key: string): Request =>
+  (s3, Bucket) =>
+    s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+
+/** What a request got: `allowed`, `denied` (S3's 403), or the error S3 answered with. */
+async function outcome(
+  credentials: Credentials,
+  cloud: TestCloud['cloud'],
+  request: Request,
+): Promise<string> {
+  const s3 = new S3Client({
+    endpoint: cloud.endpoint,
+    region: cloud.region,
+    credentials,
+    forcePathStyle: true,
+  });
+  try {
+    await request(s3, cloud.bucket);
+    return 'allowed';
+  } catch (error) {
+    const { name, $metadata } = error as { name: string; $metadata?: { httpStatusCode?: number } };
+    return name === 'AccessDenied' ||
+      ($metadata?.httpStatusCode === 403 && !name.startsWith('Invalid') && !name.startsWith('Signature'))
+      ? 'denied'
+      : name;
+  } finally {
+    s3.destroy();
+  }
+}
+
+describe('isolation between owners on the strict local cloud', () => {
+  let test: TestCloud;
+  let alice: Credentials;
+  let aliceInstance: Credentials;
+
+  beforeAll(async () => {
+    test = await startTestCloud({ users: ['alice', 'bob'] });
+    alice = test.cloud.addUser('alice');
+    const s3 = test.cloud.s3();
+    for (const key of [
+      'users/alice/datasets/mnist/train.csv',
+      `users/alice/sessions/${SESSION}/manifest.json`,
+      `users/alice/sessions/${SESSION}/status.json`,
+      'users/alice/sync/mnist.json',
+      'users/bob/datasets/secret/plans.csv',
+      `users/bob/sessions/${BOBS}/manifest.json`,
+      `users/bob/sessions/${BOBS}/status.json`,
+      'kismo/keep-alive/i-0123456789abcdef0.json',
+    ]) {
+      await s3.send(new PutObjectCommand({ Bucket: test.cloud.bucket, Key: key, Body: '{}' }));
+    }
+    s3.destroy();
+    const instance = await test.cloud.ec2.launch({
+      clientToken: SESSION,
+      instanceType: 'g4dn.xlarge',
+      userData: '#!/bin/bash\n',
+      tags: { 'kismo:managed': 'true', 'kismo:owner': 'alice', 'kismo:session': SESSION },
+      instanceProfile: 'kismo-owner-alice',
+    });
+    aliceInstance = test.cloud.instanceCredentials(instance.instanceId);
+  });
+  afterAll(async () => test.stop());
+
+  it.each<[string, Request]>([
+    ['pushes: writes a dataset file', put('users/alice/datasets/mnist/new.csv')],
+    ['pushes: sends a large file in parts', multipart('users/alice/datasets/mnist/big.bin')],
+    ['pushes: reads the sync record', get('users/alice/sync/mnist.json')],
+    ['pushes: lists the dataset (--verify)', list('users/alice/datasets/mnist/')],
+    ['pushes: checks an object by HEAD', head('users/alice/datasets/mnist/train.csv')],
+    ['pushes: deletes a file gone locally', del('users/alice/datasets/mnist/old.csv')],
+    ['pushes: writes the manifest', put('users/alice/sessions/20261130-020000-alice2/manifest.json')],
+    ['status: reads status.json', get(`users/alice/sessions/${SESSION}/status.json`)],
+    ['ls: lists the sessions', list('users/alice/sessions/', '/')],
+    ['stop, start, down, keep: write a request', put(`users/alice/sessions/${SESSION}/requests/r-stop.json`)],
+    ['doctor: lists the own prefix', list('users/alice/')],
+  ])('alice may: %s', async (_what, request) => {
+    expect(await outcome(alice, test.cloud, request)).toBe('allowed');
+  });
+
+  it.each<[string, Request]>([
+    ['read bob’s dataset', get('users/bob/datasets/secret/plans.csv')],
+    ['read bob’s status', get(`users/bob/sessions/${BOBS}/status.json`)],
+    ['list bob’s prefix', list('users/bob/')],
+    ['write into bob’s datasets', put('users/bob/datasets/secret/evil.csv')],
+    ['request a session for bob', put(`users/bob/sessions/${BOBS}/manifest.json`)],
+    ['stop bob’s session', put(`users/bob/sessions/${BOBS}/requests/r-stop.json`)],
+    ['delete bob’s dataset', del('users/bob/datasets/secret/plans.csv')],
+    ['read kismo’s own state', get('kismo/keep-alive/i-0123456789abcdef0.json')],
+    ['write kismo’s own state', put('kismo/keep-alive/i-0123456789abcdef0.json')],
+    ['list kismo’s own state', list('kismo/')],
+    ['list the whole bucket', list()],
+    ['list with a prefix that reaches past her own', list('users/')],
+    [
+      'HeadBucket (it needs ListBucket on the whole bucket)',
+      (s3, Bucket) => s3.send(new HeadBucketCommand({ Bucket })),
+    ],
+  ])('alice may not: %s', async (_what, request) => {
+    expect(await outcome(alice, test.cloud, request)).toBe('denied');
+  });
+
+  it('deletes, of a batch, only the keys alice may delete, and names each other one', async () => {
+    // Act
+    const s3 = new S3Client({
+      endpoint: test.cloud.endpoint,
+      region: test.cloud.region,
+      credentials: alice,
+      forcePathStyle: true,
+    });
+    const answer = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: test.cloud.bucket,
+        Delete: {
+          Objects: [
+            { Key: 'users/alice/datasets/mnist/new.csv' },
+            { Key: 'users/bob/datasets/secret/plans.csv' },
+          ],
+        },
+      }),
+    );
+    s3.destroy();
+
+    // Assess
+    expect(answer.Deleted?.map((d) => d.Key)).toEqual(['users/alice/datasets/mnist/new.csv']);
+    expect(answer.Errors).toEqual([
+      expect.objectContaining({ Key: 'users/bob/datasets/secret/plans.csv', Code: 'AccessDenied' }),
+    ]);
+    expect(await outcome(alice, test.cloud, get('users/bob/datasets/secret/plans.csv'))).toBe('denied');
+    const operator = test.cloud.s3();
+    const kept = await operator.send(
+      new GetObjectCommand({ Bucket: test.cloud.bucket, Key: 'users/bob/datasets/secret/plans.csv' }),
+    );
+    operator.destroy();
+    expect(kept.$metadata.httpStatusCode).toBe(200);
+  });
+
+  it('answers alice 403, not 404, for a key of her own that is not there, as S3 does', async () => {
+    expect(await outcome(alice, test.cloud, get('users/alice/sync/not-yet.json'))).toBe('denied');
+    expect(await outcome(alice, test.cloud, head('users/alice/sync/not-yet.json'))).toBe('denied');
+  });
+
+  it.each<[string, Request]>([
+    ['reads the owner’s dataset', get('users/alice/datasets/mnist/train.csv')],
+    ['lists the owner’s dataset', list('users/alice/datasets/mnist/')],
+    ['reads the session’s manifest', get(`users/alice/sessions/${SESSION}/manifest.json`)],
+    ['writes ready.json', put(`users/alice/sessions/${SESSION}/ready.json`)],
+    ['writes failed.json', put(`users/alice/sessions/${SESSION}/failed.json`)],
+    ['writes finished.json', put(`users/alice/sessions/${SESSION}/finished.json`)],
+    ['uploads outputs', put(`users/alice/sessions/${SESSION}/outputs/model.pt`)],
+    ['uploads large outputs in parts', multipart(`users/alice/sessions/${SESSION}/outputs/big.pt`)],
+  ])('alice’s instance may: %s', async (_what, request) => {
+    expect(await outcome(aliceInstance, test.cloud, request)).toBe('allowed');
+  });
+
+  it.each<[string, Request]>([
+    ['read bob’s dataset', get('users/bob/datasets/secret/plans.csv')],
+    ['list bob’s datasets', list('users/bob/datasets/')],
+    ['read bob’s manifest', get(`users/bob/sessions/${BOBS}/manifest.json`)],
+    ['write bob’s markers', put(`users/bob/sessions/${BOBS}/ready.json`)],
+    ['write bob’s outputs', put(`users/bob/sessions/${BOBS}/outputs/x`)],
+    ['rewrite the session’s status', put(`users/alice/sessions/${SESSION}/status.json`)],
+    ['request a session', put('users/alice/sessions/20261130-030000-alice3/manifest.json')],
+    ['write into the owner’s datasets', put('users/alice/datasets/mnist/train.csv')],
+    ['read kismo’s own state', get('kismo/keep-alive/i-0123456789abcdef0.json')],
+    ['list the whole bucket', list()],
+  ])('alice’s instance may not: %s', async (_what, request) => {
+    expect(await outcome(aliceInstance, test.cloud, request)).toBe('denied');
+  });
+
+  it('lets no user and no instance publish on the bus', async () => {
+    // Act
+    const attempts = await Promise.all(
+      [alice, aliceInstance].map(async (credentials) => {
+        const events = new EventBridgeClient({
+          endpoint: test.cloud.endpoint,
+          region: test.cloud.region,
+          credentials,
+        });
+        try {
+          await events.send(
+            new PutEventsCommand({
+              Entries: [
+                { EventBusName: 'kismo', Source: 'kismo', DetailType: 'Instance Ready', Detail: '{}' },
+              ],
+            }),
+          );
+          return 'allowed';
+        } catch (error) {
+          return (error as Error).name;
+        } finally {
+          events.destroy();
+        }
+      }),
+    );
+
+    // Assess
+    expect(attempts).toEqual(['AccessDeniedException', 'AccessDeniedException']);
+  });
+
+  it('refuses keys it never issued, and a wrong secret, as AWS does', async () => {
+    // Act
+    const unknown = await outcome(
+      { accessKeyId: 'AKIANOTISSUED0000000', secretAccessKey: 'x' },
+      test.cloud,
+      list('users/alice/'),
+    );
+    const forged = await outcome({ ...alice, secretAccessKey: 'guessed' }, test.cloud, list('users/alice/'));
+
+    // Assess
+    expect([unknown, forged]).toEqual(['InvalidAccessKeyId', 'SignatureDoesNotMatch']);
+  });
+});

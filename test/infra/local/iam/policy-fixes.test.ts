@@ -1,0 +1,92 @@
+// The stack's policies, evaluated as IAM evaluates them: what each earlier form of a statement
+// allowed, and what the deployed one allows.
+import { describe, expect, it } from 'vitest';
+import { documentOf, type Grant, statement } from '../../../../infra/iam/policy';
+import { publishGrants } from '../../../../infra/iam/service-grants';
+import { userGrants } from '../../../../infra/iam/user-grants';
+import { PolicyEvaluator } from '../../../../infra/local/iam/evaluator';
+import { Identities } from '../../../../infra/local/iam/identities';
+
+const ACCOUNT = '000000000000';
+const BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/kismo`;
+const evaluator = new PolicyEvaluator(ACCOUNT);
+const identities = new Identities(ACCOUNT);
+
+function roleWith(grants: readonly Grant[]) {
+  const credentials = identities.addRoleSession('kismo-probe', 'local', [
+    { name: 'p', document: documentOf(grants) },
+  ]);
+  return identities.principalOf(credentials);
+}
+
+const publishing = (sources: string[]) => ({
+  action: 'events:PutEvents',
+  resource: BUS,
+  context: { 'events:source': sources, 'events:detail-type': sources.map(() => 'Instance Ready') },
+});
+
+describe('PutEvents: events:source is multivalued', () => {
+  it('was denied every publish with StringEquals, and allows kismo’s own with ForAllValues and Null', async () => {
+    // Prepare
+    const before = roleWith([
+      {
+        statement: statement({
+          sid: 'PublishKismoEvents',
+          actions: ['events:PutEvents'],
+          resources: [BUS],
+          conditions: { StringEquals: { 'events:source': 'kismo' } },
+        }),
+      },
+    ]);
+    const now = roleWith(publishGrants([{ source: 'kismo' }], BUS));
+
+    // Act
+    const decide = async (principal: typeof now, sources: string[]) =>
+      (await evaluator.decide({ principal, ...publishing(sources) })).allowed;
+
+    // Assess
+    expect(await decide(before, ['kismo'])).toBe(false);
+    expect(await decide(now, ['kismo'])).toBe(true);
+    expect(await decide(now, ['kismo', 'kismo'])).toBe(true);
+    expect(await decide(now, ['kismo', 'aws.ec2'])).toBe(false);
+    expect(
+      (await evaluator.decide({ principal: now, action: 'events:PutEvents', resource: BUS, context: {} }))
+        .allowed,
+    ).toBe(false);
+  });
+});
+
+describe('Session Manager sessions: only one’s own', () => {
+  it('let alice end the sessions of alice-ops by name prefix; now only those tagged with her own user id', async () => {
+    // Prepare
+    const policy = documentOf(
+      userGrants({
+        arns: { partition: 'aws', region: 'us-east-1', account: ACCOUNT },
+        bucketArn: 'arn:aws:s3:::kismo-local',
+        stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/kismo/x`,
+      }),
+    );
+    const alice = identities.principalOf(
+      identities.addUser('alice', [{ name: 'KismoUser', document: policy }]),
+    );
+    const ops = identities.principalOf(
+      identities.addUser('alice-ops', [{ name: 'KismoUser', document: policy }]),
+    );
+    const session = (starter: typeof alice, name: string) => ({
+      action: 'ssm:TerminateSession',
+      resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:session/${name}`,
+      context: { 'ssm:resourceTag/aws:ssmmessages:session-id': starter.userId },
+    });
+
+    // Act
+    const own = await evaluator.decide({ principal: alice, ...session(alice, 'alice-0a1b2c3d4e5f67890') });
+    const opsSession = await evaluator.decide({
+      principal: alice,
+      ...session(ops, 'alice-ops-0a1b2c3d4e5f6789'),
+    });
+
+    // Assess
+    expect(own.allowed).toBe(true);
+    expect(opsSession.allowed).toBe(false);
+  });
+});
