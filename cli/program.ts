@@ -34,7 +34,9 @@ export function buildProgram(): Command {
 
   program
     .command('dev')
-    .description('run the local cloud: S3, SQS, the bus, every service, a simulated EC2 — on 127.0.0.1')
+    .description(
+      'run the local cloud (in a checkout of kismo): S3, SQS, the bus, every service, a simulated EC2, IAM — on 127.0.0.1',
+    )
     .addOption(new Option('--port <n>', 'the port clients use').default(4566).argParser(port))
     .addOption(new Option('--state-dir <dir>', 'where state is kept between runs').default('.kismo/dev'))
     .option('--boot-delay <ms>', 'how long a simulated instance takes to boot', (v) => Number(v), 0)
@@ -59,7 +61,9 @@ Example:
   kismo dev --user bob
   kismo push ./data -t g4dn.xlarge --profile local-bob --yes`,
     )
-    .action(async (options) => (await import('./commands/dev')).dev(options, globals()));
+    .action(async (options) =>
+      (await (await import('./commands/load-dev')).loadDev()).dev(options, globals()),
+    );
 
   program
     .command('init')

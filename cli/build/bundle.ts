@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 /** The repository root: where the CLI's sources, services and lock file live. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 /** The CLI's bundle: what `cli/bin/kismo.cjs` runs and the single executable embeds. */
 export const CLI_BUNDLE = path.join(REPO_ROOT, 'cli', 'dist', 'kismo.cjs');
+/** `kismo dev`'s bundle, beside the CLI's (`cli/commands/load-dev.ts` says why it stands apart). */
+export const DEV_BUNDLE_NAME = 'kismo-dev.cjs';
+const LOAD_DEV = path.join(REPO_ROOT, 'cli', 'commands', 'load-dev.ts');
 
 const SERVICES = path.join(REPO_ROOT, 'services');
 const DISCOVER = path.join(SERVICES, 'kit', 'discover.ts');
@@ -122,43 +125,104 @@ function iamDataInside(): Plugin {
   };
 }
 
+/**
+ * Keeps `kismo dev` out of the CLI's bundle: `load-dev.ts`'s `import('./dev')` becomes an
+ * `import()` of `kismo-dev.cjs` beside it at run time. Fails the build if that import is not met,
+ * and if anything else brings the local cloud, or the AGPL-licensed IAM evaluator, into the
+ * bundle the package and the executable ship.
+ */
+function devApart(): Plugin {
+  return {
+    name: 'kismo-dev-apart',
+    setup(build) {
+      let apart = false;
+      build.onResolve({ filter: /^\.\/dev$/ }, (args) => {
+        if (args.importer !== LOAD_DEV) return undefined;
+        apart = true;
+        return { path: `./${DEV_BUNDLE_NAME}`, external: true };
+      });
+      build.onResolve({ filter: /^@cloud-copilot\// }, (args) => ({
+        errors: [
+          {
+            text: `${args.importer} brings ${args.path} (AGPL-3.0) into the CLI's bundle: only kismo dev's may hold it`,
+          },
+        ],
+      }));
+      build.onLoad({ filter: /[\\/]infra[\\/]local[\\/]/ }, (args) => ({
+        errors: [
+          { text: `${args.path} (the local cloud) is in the CLI's bundle: only kismo dev's may hold it` },
+        ],
+      }));
+      build.onEnd(() =>
+        apart
+          ? undefined
+          : { errors: [{ text: `${LOAD_DEV} no longer imports ./dev: update ${import.meta.filename}` }] },
+      );
+    },
+  };
+}
+
 export interface CliBundle {
   readonly file: string;
   readonly bytes: number;
+  /** `kismo dev`'s bundle: in a checkout only, never packed. */
+  readonly dev: { readonly file: string; readonly bytes: number };
 }
 
 /**
  * Bundles the CLI into one CommonJS file: kismo's code and every dependency, so it runs wherever
- * Node 22 does, needs no `node_modules`, and is what the single executable embeds. Written next to
- * its target and renamed over it, so a running `kismo` never sees half a bundle.
+ * Node 22 does, needs no `node_modules`, and is what the package ships and the single executable
+ * embeds; and `kismo dev` (the local cloud and every service) into a second one beside it, for
+ * checkouts. Written next to their targets and renamed over them, so a running `kismo` never sees
+ * half a bundle.
  */
 export async function bundleCli(outfile: string = CLI_BUNDLE): Promise<CliBundle> {
   const { build } = await import('esbuild');
   const staging = `${path.dirname(outfile)}.${process.pid}.tmp`;
-  const name = path.basename(outfile);
+  const names = [path.basename(outfile), DEV_BUNDLE_NAME];
+  const common: BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    // The AWS SDK's ES modules tree-shake; its CommonJS builds do not.
+    mainFields: ['module', 'main'],
+    minify: true,
+    // For `--debug`: stack traces point into the sources (the map names them, without their text).
+    sourcemap: true,
+    sourcesContent: false,
+    absWorkingDir: REPO_ROOT,
+    logLevel: 'warning',
+  };
   rmSync(staging, { recursive: true, force: true });
   try {
-    await build({
-      entryPoints: [path.join(REPO_ROOT, 'cli', 'bin.ts')],
-      outfile: path.join(staging, name),
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      // The AWS SDK's ES modules tree-shake; its CommonJS builds do not.
-      mainFields: ['module', 'main'],
-      minify: true,
-      // For `--debug`: stack traces point into the sources (the map names them, without their text).
-      sourcemap: true,
-      sourcesContent: false,
-      plugins: [servicesOfFolders(), iamDataInside()],
-      absWorkingDir: REPO_ROOT,
-      logLevel: 'warning',
-    });
-    mkdirSync(path.dirname(outfile), { recursive: true });
-    renameSync(path.join(staging, `${name}.map`), `${outfile}.map`);
-    renameSync(path.join(staging, name), outfile);
-    return { file: outfile, bytes: statSync(outfile).size };
+    await Promise.all([
+      build({
+        ...common,
+        entryPoints: [path.join(REPO_ROOT, 'cli', 'bin.ts')],
+        outfile: path.join(staging, path.basename(outfile)),
+        plugins: [devApart()],
+      }),
+      build({
+        ...common,
+        entryPoints: [path.join(REPO_ROOT, 'cli', 'commands', 'dev.ts')],
+        outfile: path.join(staging, DEV_BUNDLE_NAME),
+        plugins: [servicesOfFolders(), iamDataInside()],
+      }),
+    ]);
+    const dir = path.dirname(outfile);
+    mkdirSync(dir, { recursive: true });
+    // The CLI's last: a `kismo` started meanwhile finds its `kismo-dev.cjs` already there.
+    for (const name of names.toReversed()) {
+      renameSync(path.join(staging, `${name}.map`), path.join(dir, `${name}.map`));
+      renameSync(path.join(staging, name), path.join(dir, name));
+    }
+    const dev = path.join(dir, DEV_BUNDLE_NAME);
+    return {
+      file: outfile,
+      bytes: statSync(outfile).size,
+      dev: { file: dev, bytes: statSync(dev).size },
+    };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,23 @@ describe('kismo as a package: npm pack, npm install -g, and plain `kismo …` af
       'package/cli/dist/kismo.cjs.map',
       'package/package.json',
     ]);
+  });
+
+  it('ships none of the local cloud, nor its AGPL-licensed IAM evaluator: kismo dev says where it runs', async () => {
+    // Prepare
+    const installed = path.join(home, 'prefix', 'lib', 'node_modules', 'kismo');
+    const { sources } = JSON.parse(
+      readFileSync(path.join(installed, 'cli', 'dist', 'kismo.cjs.map'), 'utf8'),
+    );
+
+    // Act
+    const run = await runProcess(kismo, ['dev', '--port', '0'], { env, cwd: home });
+
+    // Assess
+    expect(sources.length).toBeGreaterThan(100);
+    expect(sources.filter((s: string) => /@cloud-copilot|fauxqs|infra\/local\//.test(s))).toEqual([]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^kismo: NO_LOCAL_CLOUD: .*runs from a checkout of kismo/);
   });
 
   it('installs with nothing else from the registry, and runs as plain `kismo`', async () => {
