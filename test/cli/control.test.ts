@@ -4,7 +4,6 @@ import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeProfile } from '../../cli/config/profiles';
 import { parseUntil } from '../../cli/session/parse-until';
 import { idleStrikesCleared, instanceIdle, instanceLaunched } from '../../contracts/catalog';
 import type { EventEnvelope } from '../../contracts/kit/contract';
@@ -19,6 +18,7 @@ import { sessionLaunch } from '../factories/launch';
 import { kismoInProcess } from '../support/cli-process';
 import { all } from '../support/collect';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { writeLocalProfile } from '../support/push-fixtures';
 
 const SESSION = '20261130-010000-ctl001';
 /** The local cloud's frozen clock: the CLI's clock is set to it where a time matters. */
@@ -55,22 +55,7 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-control-'));
     Object.assign(process.env, { XDG_CONFIG_HOME: home, KISMO_OWNER: OWNER, KISMO_PROFILE: 'local' });
     // As `kismo dev` writes them: each profile holds the keys of an IAM user with the KismoUser policy.
-    for (const [name, user] of PROFILES) {
-      const { accessKeyId, secretAccessKey } = test.cloud.addUser(user);
-      writeProfile(
-        name,
-        {
-          kind: 'local',
-          endpoint: test.cloud.endpoint,
-          region: test.cloud.region,
-          bucket: test.cloud.bucket,
-          credentials: { accessKeyId, secretAccessKey },
-          owner: user,
-          stateDir: test.stateDir,
-        },
-        path.join(home, 'kismo', 'config.json'),
-      );
-    }
+    for (const [name, user] of PROFILES) writeLocalProfile(home, test.cloud, name, user);
     publish = createPublisher({
       bus: eventBridgeBus(
         new EventBridgeClient({

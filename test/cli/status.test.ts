@@ -15,6 +15,7 @@ import { launched, OWNER, readyMarker } from '../factories/kismo-events';
 import { sessionLaunch } from '../factories/launch';
 import { kismoInProcess, runKismo } from '../support/cli-process';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { writeLocalProfile } from '../support/push-fixtures';
 
 const READY = '20261130-010000-ready1';
 const BOOTING = '20261130-020000-boot01';
@@ -34,22 +35,7 @@ describe('kismo status and kismo ls on the local cloud', () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-status-'));
     Object.assign(process.env, { XDG_CONFIG_HOME: home, KISMO_OWNER: OWNER, KISMO_PROFILE: 'local' });
     // As `kismo dev` writes them: each profile holds the keys of an IAM user with the KismoUser policy.
-    for (const [name, user] of PROFILES) {
-      const { accessKeyId, secretAccessKey } = test.cloud.addUser(user);
-      writeProfile(
-        name,
-        {
-          kind: 'local',
-          endpoint: test.cloud.endpoint,
-          region: test.cloud.region,
-          bucket: test.cloud.bucket,
-          credentials: { accessKeyId, secretAccessKey },
-          owner: user,
-          stateDir: test.stateDir,
-        },
-        path.join(home, 'kismo', 'config.json'),
-      );
-    }
+    for (const [name, user] of PROFILES) writeLocalProfile(home, test.cloud, name, user);
     // Two sessions as the launch chain leaves them: one ready (marker → watcher → journal), one booting.
     const publisher = createPublisher({
       bus: eventBridgeBus(

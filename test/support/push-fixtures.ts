@@ -43,8 +43,10 @@ export function writeLocalProfile(
       endpoint: cloud.endpoint,
       region: cloud.region,
       bucket: cloud.bucket,
+      busName: cloud.config.busName,
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
       owner,
+      stateDir: cloud.stateDir,
     },
     path.join(configHome, 'kismo', 'config.json'),
   );

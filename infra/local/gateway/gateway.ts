@@ -3,8 +3,8 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo } from 'node:net';
 import { s3Objects } from '../../../services/kit/ports/objects';
 import type { Principal } from '../iam/principal';
-import { escapeXml } from '../iam/s3-access';
 import { localS3Client } from '../resources';
+import { escapeXml } from '../s3-text';
 import type { Guard, Refusal } from './guard';
 import { classifyS3Write, deletedKeys, preconditionFailedXml, type S3Write } from './s3-writes';
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { decodeKey, unescapeXml } from '../s3-text';
 
 /** An S3 request that writes or deletes an object, recognised from its method, path and query (path-style). */
 export type S3Write =
@@ -32,14 +33,6 @@ export function classifyS3Write(
   return undefined;
 }
 
-function decodeKey(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 /** The keys a DeleteObjects response reports as deleted. */
 export function deletedKeys(responseXml: string): string[] {
   const keys: string[] = [];
@@ -47,15 +40,6 @@ export function deletedKeys(responseXml: string): string[] {
     keys.push(unescapeXml(match[1] ?? ''));
   }
   return keys;
-}
-
-function unescapeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 /** The XML body S3 answers a failed precondition with. */

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { decodeKey, unescapeXml } from '../s3-text';
 
 /** One IAM check an S3 request needs: an action on the bucket or on one object. */
 export interface S3Access {
@@ -44,7 +45,7 @@ const BUCKET_SUBRESOURCES: Readonly<Record<string, readonly [get: string, put: s
 export function s3RequestOf(method: string, url: string, headers: IncomingHttpHeaders): S3Request {
   const parsed = new URL(url, 'http://local');
   const [bucket = '', ...rest] = parsed.pathname.slice(1).split('/');
-  const key = rest.length > 0 ? decode(rest.join('/')) : '';
+  const key = rest.length > 0 ? decodeKey(rest.join('/')) : '';
   const query = parsed.searchParams;
   const checks = (...list: S3Access[]): S3Request => ({ kind: 'checks', bucket, key, checks: list });
   if (!bucket) {
@@ -126,29 +127,8 @@ export function keysToDelete(xml: string): string[] {
 /** `/bucket/key?versionId=v` (the copy source header, percent-encoded) → its parts. */
 function copySource(header: string): { bucket: string; key: string; version?: string } | undefined {
   const [raw = '', query = ''] = header.replace(/^\//, '').split('?');
-  const [bucket, ...rest] = decode(raw).split('/');
+  const [bucket, ...rest] = decodeKey(raw).split('/');
   if (!bucket || rest.length === 0) return undefined;
   const version = new URLSearchParams(query).get('versionId') ?? undefined;
   return { bucket, key: rest.join('/'), ...(version ? { version } : {}) };
-}
-
-function decode(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-export function unescapeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
