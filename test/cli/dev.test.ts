@@ -66,6 +66,69 @@ describe('kismo dev', () => {
     expect(secondExit).toBe(0);
   });
 
+  it('writes a profile per --user, each reaching its own prefix only; --no-iam says it checks nothing', async () => {
+    // Prepare
+    const stateDir = path.join(home, 'users');
+    const config = () =>
+      JSON.parse(readFileSync(path.join(home, 'config/kismo/config.json'), 'utf8')).profiles;
+    const clientOf = (profile: {
+      endpoint: string;
+      region: string;
+      credentials: S3Client['config']['credentials'];
+    }) =>
+      new S3Client({
+        endpoint: profile.endpoint,
+        region: profile.region,
+        credentials: profile.credentials,
+        forcePathStyle: true,
+      });
+    const put = (s3: S3Client, Key: string) =>
+      s3.send(new PutObjectCommand({ Bucket: 'kismo-local', Key, Body: 'x' })).then(
+        () => 'allowed',
+        (error: Error) => error.name,
+      );
+
+    // Act: IAM on
+    const strict = await startKismo(
+      ['dev', '--port', '0', '--state-dir', stateDir, '--user', 'bob', '--json'],
+      env,
+      /ready/,
+    );
+    const { local, 'local-bob': bob } = config();
+    const [ada, bobs] = [clientOf(local), clientOf(bob)];
+    const outcomes = {
+      adaOwn: await put(ada, 'users/ada/a.txt'),
+      adaIntoBob: await put(ada, 'users/bob/planted.txt'),
+      bobOwn: await put(bobs, 'users/bob/b.txt'),
+      bobIntoKismo: await put(bobs, 'kismo/planted.txt'),
+    };
+    ada.destroy();
+    bobs.destroy();
+    await stopWith(strict.child, 'SIGINT');
+
+    // Act: IAM off
+    const lax = await startKismo(['dev', '--port', '0', '--state-dir', stateDir, '--no-iam'], env, /ready/);
+    await stopWith(lax.child, 'SIGINT');
+
+    // Assess
+    expect(JSON.parse(strict.line)).toMatchObject({
+      iam: true,
+      profiles: [
+        { profile: 'local', owner: 'ada' },
+        { profile: 'local-bob', owner: 'bob' },
+      ],
+    });
+    expect(bob).toMatchObject({ kind: 'local', owner: 'bob' });
+    expect(bob.credentials.accessKeyId).not.toBe(local.credentials.accessKeyId);
+    expect(outcomes).toEqual({
+      adaOwn: 'allowed',
+      adaIntoBob: 'AccessDenied',
+      bobOwn: 'allowed',
+      bobIntoKismo: 'AccessDenied',
+    });
+    expect(lax.line).toMatch(/IAM NOT enforced \(--no-iam\)/);
+  });
+
   it('refuses a port in use with one line that says what to do', async () => {
     // Prepare
     const blocker = net.createServer();
