@@ -1,13 +1,20 @@
 import * as z from 'zod';
 
-/** The shape of an owner (an IAM user name) and of a session id, unanchored: keys are built from them too. */
+/** The shape of an owner and of a session id, unanchored: keys are built from them too. */
 export const OWNER_PATTERN = '[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}';
 export const SESSION_ID_PATTERN = '\\d{8}-\\d{6}-[0-9a-z]{6}';
 
-/** An IAM user name: the owner of everything under `users/<owner>/`. */
+/**
+ * The principal tag that names a person's owner: an IAM user's tag, or the session tag Identity
+ * Center (an attribute for access control) or an identity provider sets. Only an administrator
+ * sets it; IAM scopes everything a person may do to `users/<its value>/`.
+ */
+export const OWNER_TAG = 'kismo-owner';
+
+/** An owner: the value of a person's `kismo-owner` tag, and the folder `users/<owner>/` they own. */
 export const ownerSchema = z
   .string()
-  .regex(new RegExp(`^${OWNER_PATTERN}$`), 'an owner is an IAM user name: letters, digits and _.@+=,-');
+  .regex(new RegExp(`^${OWNER_PATTERN}$`), 'an owner is letters, digits and _.@+=,- (at most 64, no slash)');
 
 /** Session ids sort by the time they were made: `YYYYMMDD-HHMMSS-xxxxxx` (UTC, then 6 random chars). */
 export const sessionIdSchema = z

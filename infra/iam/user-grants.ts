@@ -1,7 +1,14 @@
+import { OWNER_TAG } from '../../contracts/kit/correlation';
 import { TAGS } from '../../services/kit/ports/compute';
-import { type ArnScope, type Grant, statement } from './policy';
+import { type ArnScope, type Conditions, type Grant, statement } from './policy';
 
-/** IAM's variable for the caller's user name: the owner of everything under `users/<owner>/`. */
+/**
+ * IAM's variable for the caller's owner: the `kismo-owner` tag of an IAM user, or of an Identity
+ * Center or federated session. The owner of everything under `users/<owner>/`.
+ */
+export const OWNER = `\${aws:PrincipalTag/${OWNER_TAG}}`;
+
+/** IAM's variable for the caller's user name (IAM users only). */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM, not JavaScript
 export const USERNAME = '${aws:username}';
 
@@ -17,30 +24,69 @@ export interface UserTargets {
 }
 
 /**
- * `KismoUser`: what a kismo user may do. Their own prefix in the data bucket and nothing of anyone
- * else's; to read the stack's outputs (`kismo init`); and to open Session Manager sessions on the
- * instances tagged as theirs. No EC2, EventBridge or Lambda rights: the control plane acts for them.
+ * What every grant of an owner's requires of the caller: a `kismo-owner` tag (without one, IAM
+ * cannot resolve the variable and the statement matches nothing; said here too, for the reader),
+ * holding no `/`, so the prefix it names is one folder under `users/`.
+ */
+const HAS_OWNER: Conditions = {
+  Null: { [`aws:PrincipalTag/${OWNER_TAG}`]: 'false' },
+  StringNotLike: { [`aws:PrincipalTag/${OWNER_TAG}`]: '*/*' },
+};
+
+/**
+ * `KismoUser`: what a kismo user may do, whoever they sign in as (an IAM user, an Identity Center
+ * user through a permission set, a federated role): their own prefix in the data bucket, named by
+ * their `kismo-owner` tag, and nothing of anyone else's; to read the stack's outputs
+ * (`kismo init`); and to open Session Manager sessions on the instances tagged as theirs. They may
+ * never set or change a `kismo-owner` tag: only an administrator names a person's owner. No EC2,
+ * EventBridge or Lambda rights: the control plane acts for them.
  */
 export function userGrants(targets: UserTargets): Grant[] {
   const { arns, bucketArn } = targets;
   const regional = (service: string, resource: string) =>
     `arn:${arns.partition}:${service}:${arns.region}:${arns.account}:${resource}`;
-  const own = `users/${USERNAME}/*`;
+  const own = `users/${OWNER}/*`;
   return [
     {
       statement: statement({
         sid: 'OwnObjects',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
         resources: [`${bucketArn}/${own}`],
+        conditions: HAS_OWNER,
       }),
-      wildcardReason: 'every key under the caller’s own users/<name>/ prefix, and no other',
+      wildcardReason: 'every key under the caller’s own users/<owner>/ prefix, and no other',
     },
     {
       statement: statement({
         sid: 'ListOwnPrefix',
         actions: ['s3:ListBucket'],
         resources: [bucketArn],
-        conditions: { StringLike: { 's3:prefix': [own] } },
+        conditions: { ...HAS_OWNER, StringLike: { 's3:prefix': [own] } },
+      }),
+    },
+    {
+      // `kismo init` and `kismo doctor` read an IAM user's own kismo-owner tag. A session cannot
+      // read its session tags (no AWS API returns them): the CLI proves its owner by listing.
+      statement: statement({
+        sid: 'ReadOwnUserTags',
+        actions: ['iam:ListUserTags'],
+        resources: [
+          `arn:${arns.partition}:iam::${arns.account}:user/${USERNAME}`,
+          `arn:${arns.partition}:iam::${arns.account}:user/*/${USERNAME}`,
+        ],
+      }),
+      wildcardReason: 'the caller’s own IAM user, under any path: the name after the last slash is theirs',
+    },
+    {
+      // The owner is the administrator's to set. An explicit deny wins over any allow the person
+      // holds elsewhere: no tagging of a user or a role, and no session tags, with this key, in
+      // any case (IAM's tag keys ignore case).
+      statement: statement({
+        sid: 'NeverChooseOwnOwner',
+        effect: 'Deny',
+        actions: ['iam:TagUser', 'iam:UntagUser', 'iam:TagRole', 'iam:UntagRole', 'sts:TagSession'],
+        resources: ['*'],
+        conditions: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [OWNER_TAG] } },
       }),
     },
     {
@@ -58,9 +104,10 @@ export function userGrants(targets: UserTargets): Grant[] {
         actions: ['ssm:StartSession'],
         resources: [regional('ec2', 'instance/*')],
         conditions: {
+          ...HAS_OWNER,
           StringEquals: {
             [`ssm:resourceTag/${TAGS.managed}`]: 'true',
-            [`ssm:resourceTag/${TAGS.owner}`]: USERNAME,
+            [`ssm:resourceTag/${TAGS.owner}`]: OWNER,
           },
         },
       }),

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { SCHEDULER_SOURCE } from '../../contracts/aws/scheduled-event';
 import type { EventEnvelope } from '../../contracts/kit/contract';
+import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../contracts/stack-outputs';
 import { type KismoConfig, type KismoConfigInput, parseConfig } from '../../services/kit/config';
 import type { Service } from '../../services/kit/define-service';
 import { discoverServices } from '../../services/kit/discover';
@@ -25,7 +26,7 @@ import { startGateway } from './gateway/gateway';
 import { Guard } from './gateway/guard';
 import { s3EventOf } from './gateway/s3-event';
 import { guardedCompute, guardedMetrics } from './iam/guarded-ports';
-import { LOCAL_ACCOUNT, LocalIam } from './iam/local-iam';
+import { LOCAL_ACCOUNT, LocalIam, PERMISSION_SET, type PersonOptions } from './iam/local-iam';
 import type { Credentials } from './iam/principal';
 import { reportActivity } from './metrics/activity-reporter';
 import { LocalMetrics } from './metrics/local-metrics';
@@ -124,12 +125,13 @@ export class LocalCloud {
   }
 
   /**
-   * A person of this cloud: an IAM user with the `KismoUser` policy and an instance role of their
-   * own, as the stack gives each owner it lists. Their keys stay the same from run to run. With
-   * IAM off, everyone is the operator.
+   * A person of this cloud, with the `KismoUser` policy: an IAM user, or an Identity Center user
+   * (`signIn: 'identity-center'`: a session of the permission set's role), whose `kismo-owner` tag
+   * is their name unless told, and an instance role for that owner, as the stack gives each owner
+   * it lists. Their keys stay the same from run to run. With IAM off, everyone is the operator.
    */
-  addUser(name: string): Credentials {
-    return this.iam ? this.iam.addUser(name) : LOCAL_CREDENTIALS;
+  addUser(name: string, options: PersonOptions = {}): Credentials {
+    return this.iam ? this.iam.addUser(name, options) : LOCAL_CREDENTIALS;
   }
 
   /** The credentials an instance gets from its instance profile (its owner's role). */
@@ -266,6 +268,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       region: config.region,
       account: LOCAL_ACCOUNT,
       ...(iam ? { guard: new Guard(iam) } : {}),
+      stackOutputs: () => stackOutputsOf(config),
       port: options.port ?? 4566,
       eventBridge: async (operation, body) => answerEventBridge(bus, operation, body),
       onObjectChange: async (change) => {
@@ -453,5 +456,20 @@ function lambdaContext(service: Service): Context {
     done: () => {},
     fail: () => {},
     succeed: () => {},
+  };
+}
+
+/** What `kismo init` reads from the local cloud's stand-in for the `kismo` stack: its names, as the stack outputs them. */
+function stackOutputsOf(config: KismoConfig): Record<string, string> {
+  const arn = (service: string, resource: string, region: string = config.region) =>
+    `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${resource}`;
+  return {
+    [STACK_OUTPUTS.stackName]: DEFAULT_STACK_NAME,
+    [STACK_OUTPUTS.region]: config.region,
+    [STACK_OUTPUTS.bucket]: config.bucket,
+    [STACK_OUTPUTS.busName]: config.busName,
+    [STACK_OUTPUTS.userPolicyArn]: arn('iam', `policy/${PERMISSION_SET}`, ''),
+    [STACK_OUTPUTS.slackTokenSecretArn]: arn('secretsmanager', 'secret:kismo/slack-bot-token-local'),
+    [STACK_OUTPUTS.dashboardName]: 'kismo',
   };
 }

@@ -6,6 +6,7 @@ import type { Principal } from '../iam/principal';
 import { localS3Client } from '../resources';
 import { escapeXml } from '../s3-text';
 import type { Guard, Refusal } from './guard';
+import { IdentityApis } from './identity-apis';
 import { classifyS3Write, deletedKeys, preconditionFailedXml, type S3Write } from './s3-writes';
 
 /** A change to an object, as S3 would report it to EventBridge. */
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   readonly guard?: Guard;
   /** The account and region ARNs name (the bus's, the queues'). */
   readonly account: string;
+  /** The outputs of the local cloud's stand-in for the `kismo` stack (`kismo init` reads them). */
+  readonly stackOutputs: () => Readonly<Record<string, string>>;
 }
 
 const defaultOnError = (error: Error) => process.stderr.write(`kismo local cloud: ${error.message}\n`);
@@ -46,7 +49,8 @@ export interface Gateway {
 /**
  * The one port clients use. It binds 127.0.0.1, forwards S3 and SQS to fauxqs, enforces S3's
  * conditional writes (fauxqs accepts `If-Match`/`If-None-Match` but ignores them), reports every
- * successful object write as S3's EventBridge integration would, and serves the bus's PutEvents.
+ * successful object write as S3's EventBridge integration would, and serves the bus's PutEvents
+ * and who-am-I (STS, IAM's user tags, the stack's outputs, Identity Center's portal).
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const locks = new KeyLocks();
@@ -55,6 +59,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   // The gateway's own reads of what a write left (for its event, for a precondition).
   const upstreamS3 = localS3Client(options.upstream, options.region);
+  const identity = new IdentityApis(
+    { region: options.region, account: options.account, stackOutputs: options.stackOutputs },
+    options.guard,
+  );
   const server = http.createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
       // After the answer went out, the failure is ours (an event not made): say it, loudly.
@@ -71,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return answerEventBridge(request, response, target.slice('AWSEvents.'.length));
     if (target.startsWith('AmazonSQS.'))
       return answerSqs(request, response, target.slice('AmazonSQS.'.length));
+    if (identity.serves(request)) return identity.answer(request, response, await readBody(request));
     let principal: Principal | undefined;
     if (options.guard) {
       const verdict = await options.guard.s3(request);

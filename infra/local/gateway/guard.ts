@@ -22,6 +22,15 @@ const S3_FAILURES: Record<AuthenticationFailure, { status: number; code: string 
   RequestTimeTooSkewed: { status: 403, code: 'RequestTimeTooSkewed' },
 };
 
+/** How the Query APIs (STS, IAM, CloudFormation) answer them. */
+const QUERY_FAILURES: Record<AuthenticationFailure, { status: number; code: string }> = {
+  MissingAuthenticationToken: { status: 403, code: 'MissingAuthenticationToken' },
+  InvalidAccessKeyId: { status: 403, code: 'InvalidClientTokenId' },
+  InvalidToken: { status: 403, code: 'InvalidClientTokenId' },
+  SignatureDoesNotMatch: { status: 403, code: 'SignatureDoesNotMatch' },
+  RequestTimeTooSkewed: { status: 403, code: 'SignatureDoesNotMatch' },
+};
+
 /** How the JSON APIs (EventBridge, SQS) answer them. */
 const JSON_FAILURES: Record<AuthenticationFailure, { status: number; code: string }> = {
   MissingAuthenticationToken: { status: 400, code: 'MissingAuthenticationTokenException' },
@@ -41,7 +50,7 @@ const denied = (status: number, code: string, message: string): Verdict => ({
  * local cloud makes to itself (its own HEADs, the bus's deliveries) never pass through here.
  */
 export class Guard {
-  constructor(private readonly iam: LocalIam) {}
+  constructor(readonly iam: LocalIam) {}
 
   /** An S3 request (path-style), authenticated and authorized; its body is not needed but for DeleteObjects. */
   async s3(request: IncomingMessage): Promise<Verdict> {
@@ -99,31 +108,47 @@ export class Guard {
   }
 
   /** A JSON API request (EventBridge, SQS), authenticated over its body, then authorized. */
-  async json(
+  json(request: IncomingMessage, body: Buffer, checks: (principal: Principal) => Check[]): Promise<Verdict> {
+    return this.signed(request, body, checks, JSON_FAILURES, { status: 400, code: 'AccessDeniedException' });
+  }
+
+  /** A Query API request (STS, IAM, CloudFormation), authenticated over its body, then authorized. */
+  query(request: IncomingMessage, body: Buffer, checks: (principal: Principal) => Check[]): Promise<Verdict> {
+    return this.signed(request, body, checks, QUERY_FAILURES, { status: 403, code: 'AccessDenied' });
+  }
+
+  private async signed(
     request: IncomingMessage,
     body: Buffer,
-    checks: (
-      principal: Principal,
-    ) => { action: string; resource: string; context?: Record<string, string | string[]> }[],
+    checks: (principal: Principal) => Check[],
+    failures: Record<AuthenticationFailure, { status: number; code: string }>,
+    refused: { status: number; code: string },
   ): Promise<Verdict> {
     const who = await authenticate(
       { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body },
       this.iam.identities,
     );
     if ('failure' in who) {
-      const { status, code } = JSON_FAILURES[who.failure];
+      const { status, code } = failures[who.failure];
       return denied(status, code, who.message);
     }
     for (const check of checks(who.principal)) {
       const decision = await this.iam.authorize(who.principal, [check]);
       if (!decision.allowed) {
         return denied(
-          400,
-          'AccessDeniedException',
+          refused.status,
+          refused.code,
           `User: ${who.principal.arn} is not authorized to perform: ${check.action} on resource: ${check.resource} (${decision.reason})`,
         );
       }
     }
     return { principal: who.principal };
   }
+}
+
+/** One IAM check of a request: an action on a resource, with the request's condition keys. */
+export interface Check {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string | string[]>;
 }

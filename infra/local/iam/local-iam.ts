@@ -1,5 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { instanceRoleName } from '../../../contracts/instance-roles';
+import { OWNER_TAG } from '../../../contracts/kit/correlation';
+import { DEFAULT_STACK_NAME } from '../../../contracts/stack-outputs';
 import type { Service } from '../../../services/kit/define-service';
 import { dataBucketPolicy } from '../../iam/bucket-policy';
 import { ownerInstanceGrants } from '../../iam/instance-grants';
@@ -15,6 +18,19 @@ export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_LAUNCH_TEMPLATE = 'lt-0000000000local';
 export const LOCAL_IMAGE = 'ami-0000000000local';
 export const LOCAL_SECURITY_GROUP = 'sg-0000000000local';
+
+/** The permission set people of the local cloud's Identity Center get: `KismoUser`, as docs/deploy.md sets it up. */
+export const PERMISSION_SET = 'KismoUser';
+
+/** How a person signs in: as an IAM user, or through Identity Center (a session of a permission set's role). */
+export type SignIn = 'iam-user' | 'identity-center';
+
+export interface PersonOptions {
+  /** @default 'iam-user' */
+  readonly signIn?: SignIn;
+  /** Their `kismo-owner` tag: their name unless told; `null` for none (IAM then allows them nothing). */
+  readonly owner?: string | null;
+}
 
 /** What the local cloud's IAM needs to know of it. */
 export interface LocalIamOptions {
@@ -40,15 +56,19 @@ export class LocalIam {
   readonly arns: ArnScope;
   readonly targets: CapabilityTargets;
   readonly bucketPolicy: PolicyDocumentJson;
+  readonly stackId: string;
   private readonly owners = new Set<string>();
   private readonly instanceSessions = new Map<string, Credentials>();
+  /** Identity Center's access tokens (what `aws sso login` caches), to the credentials they give. */
+  private readonly portalTokens = new Map<string, Credentials>();
 
-  constructor(private readonly options: LocalIamOptions) {
+  constructor(options: LocalIamOptions) {
     this.arns = { partition: 'aws', region: options.region, account: LOCAL_ACCOUNT };
     this.identities = new Identities(LOCAL_ACCOUNT, path.join(options.stateDir, 'iam-users.json'));
     this.evaluator = new PolicyEvaluator(LOCAL_ACCOUNT);
     const bucketArn = `arn:aws:s3:::${options.bucket}`;
     this.bucketPolicy = dataBucketPolicy(bucketArn);
+    this.stackId = `arn:aws:cloudformation:${options.region}:${LOCAL_ACCOUNT}:stack/${DEFAULT_STACK_NAME}/00000000-0000-0000-0000-000000000000`;
     this.targets = {
       arns: this.arns,
       bucketArn,
@@ -75,19 +95,35 @@ export class LocalIam {
   }
 
   /**
-   * A person: an IAM user with the `KismoUser` policy, and, as the stack does for each owner it
-   * lists, an instance role and profile of their own. Their keys stay the same from run to run.
+   * A person, with the `KismoUser` policy: an IAM user, or an Identity Center user (a session of
+   * the `KismoUser` permission set's role, named after them). Their owner is their `kismo-owner`
+   * tag, set here as an administrator sets it; that owner also gets an instance role and profile,
+   * as the stack makes one for each owner it lists. Their keys stay the same from run to run.
    */
-  addUser(name: string): Credentials {
+  addUser(name: string, { signIn = 'iam-user', owner = name }: PersonOptions = {}): Credentials {
     const policy = documentOf(
-      userGrants({
-        arns: this.arns,
-        bucketArn: this.targets.bucketArn,
-        stackId: `arn:aws:cloudformation:${this.options.region}:${LOCAL_ACCOUNT}:stack/kismo-local/local`,
-      }),
+      userGrants({ arns: this.arns, bucketArn: this.targets.bucketArn, stackId: this.stackId }),
     );
-    this.owners.add(name);
-    return this.identities.addUser(name, [{ name: 'KismoUser', document: policy }]);
+    const tags: Record<string, string> = owner === null ? {} : { [OWNER_TAG]: owner };
+    if (owner !== null) this.owners.add(owner);
+    const policies = [{ name: PERMISSION_SET, document: policy }];
+    if (signIn === 'iam-user') return this.identities.addUser(name, policies, tags);
+    return this.identities.addRoleSession(identityCenterRole(), name, policies, tags, { kept: true });
+  }
+
+  /**
+   * The access token Identity Center's portal takes for a person who signed in (`aws sso login`
+   * caches it): it gives their session's credentials (`GetRoleCredentials`), for this run.
+   */
+  portalToken(credentials: Credentials): string {
+    const token = `aoa${randomBytes(24).toString('base64url')}`;
+    this.portalTokens.set(token, credentials);
+    return token;
+  }
+
+  /** The credentials an access token gives for a role of the account; `undefined` for a token never issued. */
+  portalCredentials(token: string): Credentials | undefined {
+    return this.portalTokens.get(token);
   }
 
   /** The session of a function's role, with the grants the stack gives that service. */
@@ -132,4 +168,13 @@ export class LocalIam {
     }
     return { allowed: true };
   }
+}
+
+/**
+ * The role Identity Center makes in the account for the `KismoUser` permission set: its name ends
+ * in a suffix of its own, its path says who made it.
+ */
+export function identityCenterRole(): { name: string; path: string } {
+  const suffix = createHash('sha256').update(`${LOCAL_ACCOUNT}/${PERMISSION_SET}`).digest('hex').slice(0, 16);
+  return { name: `AWSReservedSSO_${PERMISSION_SET}_${suffix}`, path: '/aws-reserved/sso.amazonaws.com/' };
 }

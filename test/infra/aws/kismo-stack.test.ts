@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kismoEvents } from '../../../contracts/catalog';
 import { STACK_OUTPUTS } from '../../../contracts/stack-outputs';
 import { DEFAULT_AMI_PARAMETER } from '../../../infra/aws/context';
-import { USER_ID, USERNAME } from '../../../infra/iam/user-grants';
+import { OWNER, USER_ID } from '../../../infra/iam/user-grants';
 import { emptyServicesRoot, flat, statementsOf, synthesize } from './support';
 
 let template: Template;
@@ -359,31 +359,49 @@ describe('the KismoUser policy', () => {
     expect(statements.map((s) => s.Sid)).toEqual([
       'OwnObjects',
       'ListOwnPrefix',
+      'ReadOwnUserTags',
+      'NeverChooseOwnOwner',
       'ReadStackOutputs',
       'ConnectToOwnInstances',
       'SessionDocuments',
       'OwnSessions',
     ]);
+    const hasOwner = {
+      Null: { 'aws:PrincipalTag/kismo-owner': 'false' },
+      StringNotLike: { 'aws:PrincipalTag/kismo-owner': '*/*' },
+    };
     expect(statements[0]).toMatchObject({
       Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-      Resource: [expect.stringMatching(/^<DataBucket\w+\.Arn>\/users\/\$\{aws:username\}\/\*$/)],
+      Resource: [
+        expect.stringMatching(/^<DataBucket\w+\.Arn>\/users\/\$\{aws:PrincipalTag\/kismo-owner\}\/\*$/),
+      ],
+      Condition: hasOwner,
     });
     expect(statements[1]).toMatchObject({
       Action: 's3:ListBucket',
-      Condition: { StringLike: { 's3:prefix': [`users/${USERNAME}/*`] } },
+      Condition: { ...hasOwner, StringLike: { 's3:prefix': [`users/${OWNER}/*`] } },
     });
-    expect(statements[2]).toMatchObject({
+    expect(statements[2]).toMatchObject({ Action: 'iam:ListUserTags' });
+    // Only an administrator names a person's owner: an explicit deny of every way to set the tag.
+    expect(statements[3]).toMatchObject({
+      Effect: 'Deny',
+      Action: ['iam:TagUser', 'iam:UntagUser', 'iam:TagRole', 'iam:UntagRole', 'sts:TagSession'],
+      Resource: ['*'],
+      Condition: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['kismo-owner'] } },
+    });
+    expect(statements[4]).toMatchObject({
       Action: 'cloudformation:DescribeStacks',
       Resource: ['<AWS::StackId>'],
     });
-    expect(statements[3]?.Condition).toEqual({
+    expect(statements[5]?.Condition).toEqual({
+      ...hasOwner,
       StringEquals: {
         'ssm:resourceTag/kismo:managed': 'true',
-        'ssm:resourceTag/kismo:owner': USERNAME,
+        'ssm:resourceTag/kismo:owner': OWNER,
       },
     });
     // Session Manager's own tag holds the starter's user id: alice never matches alice-ops's sessions.
-    expect(statements[5]).toMatchObject({
+    expect(statements[7]).toMatchObject({
       Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
       Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': USER_ID } },
     });
