@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { ownerSchema } from '../contracts/kit/correlation';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type DataBucket, s3Objects } from '../services/kit/ports/objects';
+import { findOwner, type OwnerProof, validOwner } from './aws/owner';
 import { type Profile, resolveProfile } from './config/profiles';
 import { CliError } from './errors';
 import type { GlobalOptions } from './program';
@@ -13,6 +13,8 @@ export interface CommandContext {
   /** The data bucket, through the same adapter the services use. */
   readonly objects: DataBucket;
   owner(): Promise<string>;
+  /** How the owner is known: on AWS, the identity IAM gives it to; on the local cloud, the profile. */
+  ownerProof(): Promise<OwnerProof | undefined>;
   close(): void;
 }
 
@@ -21,30 +23,48 @@ export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   const profile = resolveProfile(globals.profile, env);
   const local = profile.kind === 'local';
   // One chain for every client, resolved once (an SSO or role profile is not asked twice).
-  const credentials = (local && profile.credentials) || awsCredentials();
+  const credentials = (local && profile.credentials) || awsCredentials(profile.awsProfile);
   const s3 = new S3Client({
     region: profile.region,
     credentials,
     ...(local ? { endpoint: profile.endpoint, forcePathStyle: true } : {}),
   });
-  let owner: Promise<string> | undefined;
+  const objects = s3Objects(s3, profile.bucket);
+  let proof: Promise<OwnerProof | undefined> | undefined;
+  const ownerProof = () => {
+    proof ??= local
+      ? Promise.resolve(undefined)
+      : reaching(
+          { profile },
+          findOwner({
+            region: profile.region,
+            credentials,
+            objects,
+            known: { owner: profile.owner, principal: profile.principal },
+          }),
+        );
+    return proof;
+  };
   return {
     profile,
-    objects: s3Objects(s3, profile.bucket),
-    owner: () => {
-      // On the local cloud, the user its keys belong to (older profiles: KISMO_OWNER, or the OS user).
-      owner ??= local ? Promise.resolve(profile.owner ?? localOwner(env)) : awsOwner(profile, credentials);
-      return owner;
-    },
+    objects,
+    // On the local cloud, the user its keys belong to (older profiles: KISMO_OWNER, or the OS user).
+    owner: async () => (await ownerProof())?.owner ?? profile.owner ?? localOwner(env),
+    ownerProof,
     close: () => s3.destroy(),
   };
 }
 
-/** The SDK's whole chain (environment, SSO, shared files, roles), loaded when first asked. */
-function awsCredentials(): AwsCredentialIdentityProvider {
+/**
+ * The SDK's whole chain (environment, SSO, shared files, roles), for the AWS profile named or
+ * the default one, loaded when first asked.
+ */
+export function awsCredentials(awsProfile?: string): AwsCredentialIdentityProvider {
   let chain: Promise<AwsCredentialIdentityProvider> | undefined;
   return async (properties) => {
-    chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
+    chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) =>
+      defaultProvider(awsProfile ? { profile: awsProfile } : {}),
+    );
     return (await chain)(properties);
   };
 }
@@ -54,43 +74,8 @@ export function localOwner(env: NodeJS.ProcessEnv = process.env): string {
   return validOwner(
     env.KISMO_OWNER ?? os.userInfo().username,
     env.KISMO_OWNER ? 'KISMO_OWNER' : 'your OS user name',
+    'set KISMO_OWNER',
   );
-}
-
-/** On AWS the owner is the IAM user name: the bucket policy scopes each user to `users/${aws:username}/`. */
-async function awsOwner(
-  profile: Profile,
-  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
-): Promise<string> {
-  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region: profile.region, credentials });
-  try {
-    const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
-    const match = /:user\/(?:.*\/)?([^/]+)$/.exec(Arn ?? '');
-    if (!match?.[1]) {
-      throw new CliError(
-        'NOT_AN_IAM_USER',
-        `you are signed in as ${Arn}; kismo needs an IAM user in the KismoUser policy (docs/deploy.md)`,
-      );
-    }
-    return validOwner(match[1], 'your IAM user name');
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw explainAwsError(profile, error) ?? error;
-  } finally {
-    sts.destroy();
-  }
-}
-
-function validOwner(name: string, origin: string): string {
-  const parsed = ownerSchema.safeParse(name);
-  if (!parsed.success) {
-    throw new CliError(
-      'BAD_OWNER',
-      `${origin} "${name}" cannot own data: ${parsed.error.issues[0]?.message} (set KISMO_OWNER)`,
-    );
-  }
-  return parsed.data;
 }
 
 /**
@@ -125,6 +110,8 @@ const BAD_CREDENTIALS = new Set([
 ]);
 /** Error names that mean "this machine's clock is off" (the SDK corrects a skew and retries first). */
 const CLOCK_SKEW = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
+/** What the SDK's SSO providers say when a sign-in (`aws sso login`) has expired, or never happened. */
+const SSO_SIGN_IN = /SSO session|aws sso login|Session token not found or invalid|Token is expired/i;
 /** Network failures: nothing answered. */
 const NO_ANSWER = new Set([
   'ECONNREFUSED',
@@ -147,6 +134,19 @@ export function explainAwsError(profile: Profile, error: unknown): CliError | un
     return new CliError(
       'UNREACHABLE',
       `cannot reach ${where} (${e.code ?? name}): ${local ? 'start it with `kismo dev`' : 'check your network'}`,
+    );
+  }
+  if (!local && SSO_SIGN_IN.test(e.message ?? '') && /ProviderError$/.test(name)) {
+    const awsProfile = profile.awsProfile ?? process.env.AWS_PROFILE;
+    return new CliError(
+      'SSO_SIGN_IN',
+      `your AWS sign-in has expired or was never made (${e.message?.split('. ')[0]}): run \`aws sso login${awsProfile ? ` --profile ${awsProfile}` : ''}\`, then try again`,
+    );
+  }
+  if (!local && e.message === 'Region is missing') {
+    return new CliError(
+      'NO_REGION',
+      'no AWS region is set: pass --region, or give your AWS profile one (`aws configure set region REGION`)',
     );
   }
   if (name === 'CredentialsProviderError') {
@@ -193,7 +193,9 @@ export function explainAwsError(profile: Profile, error: unknown): CliError | un
   ) {
     return new CliError(
       'ACCESS_DENIED',
-      `you may not use ${where}: ask an admin to give you the KismoUser policy (docs/deploy.md)`,
+      local
+        ? `IAM refused this request on ${where}, as AWS would: \`kismo doctor --profile ${profile.name}\` says who you are and what is yours`
+        : `you may not use ${where}: ask an administrator for the KismoUser policy and a kismo-owner (docs/deploy.md); if your owner changed, run \`kismo init\` again`,
     );
   }
   return undefined;

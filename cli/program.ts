@@ -67,10 +67,26 @@ Example:
 
   program
     .command('init')
-    .description('write an AWS profile from the deployed stack (CloudFormation outputs)')
+    .description('write a profile for a deployed stack: where kismo is (its outputs) and who you are in it')
     .option('--stack <name>', 'the stack `npx cdk deploy` created', 'kismo')
     .option('--region <region>', 'its region (default: your AWS configuration)')
     .option('--name <profile>', 'the profile to write', 'aws')
+    .option(
+      '--aws-profile <name>',
+      "the AWS CLI profile to sign in with, e.g. an SSO one (default: the SDK's chain)",
+    )
+    .option('--owner <name>', 'your owner, when it is not your user or session name (IAM proves it)')
+    .addHelpText(
+      'after',
+      `
+Your owner is the kismo-owner tag an administrator gave your identity: an IAM user's own tag, or
+the attribute Identity Center maps for your session. IAM scopes all you may do to users/<owner>/;
+init proves which owner that is and keeps it in the profile.
+
+Examples:
+  aws sso login --profile team && kismo init --aws-profile team
+  kismo init --stack kismo --region eu-west-1`,
+    )
     .action(async (options) => (await import('./commands/init')).init(options, globals()));
 
   program

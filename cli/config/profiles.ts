@@ -14,9 +14,18 @@ const profileSchema = z.object({
   busName: z.string().default('kismo'),
   /** Only for the local cloud: AWS profiles take credentials from the environment or roles. */
   endpoint: z.url().optional(),
-  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
-  /** Only for the local cloud: the user the credentials belong to, the owner of what they push. */
+  credentials: z
+    .object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string().optional() })
+    .optional(),
+  /**
+   * The owner of what this profile pushes. The local cloud's: the person its keys belong to. An
+   * AWS profile's: the owner `kismo init` proved for `principal`, or the one given with `--owner`.
+   */
   owner: ownerSchema.optional(),
+  /** The identity (its ARN) `owner` was proven for: another identity proves its own. */
+  principal: z.string().optional(),
+  /** The AWS CLI profile whose credentials an AWS profile uses (`kismo init --aws-profile`); the SDK's default chain when absent. */
+  awsProfile: z.string().min(1).optional(),
   /** Where the local cloud keeps its state (instances' sandboxes live there). */
   stateDir: z.string().optional(),
   stackName: z.string().optional(),
