@@ -1,7 +1,9 @@
 // Who may do what on the strict local cloud, request by request, with the policies the stack
-// deploys: alice with her profile's keys, and alice's instance with its owner's role. Each row is a
-// real request through the gateway; the allowed set is everything kismo's commands and bootstrap
-// need, the denied set everything of bob's and of kismo's own.
+// deploys: alice signed in as an IAM user and as an Identity Center user (a session of the
+// KismoUser permission set's role), both tagged kismo-owner=alice; alice's instance with its
+// owner's role; and people whose identity carries no kismo-owner tag. Each row is a real request
+// through the gateway; the allowed set is everything kismo's commands and bootstrap need, the
+// denied set everything of bob's and of kismo's own.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateMultipartUploadCommand,
@@ -15,6 +17,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignIn } from '../../../../infra/local/iam/local-iam';
 import type { Credentials } from '../../../../infra/local/iam/principal';
 import { startTestCloud, type TestCloud } from '../../../support/local-cloud';
 
@@ -73,6 +76,50 @@ async function outcome(
   }
 }
 
+/** Everything push, status, ls, stop, start, down, keep and doctor ask of S3 for an owner. */
+const requestsOf = (owner: string): [string, Request][] => [
+  ['pushes: writes a dataset file', put(`users/${owner}/datasets/mnist/new.csv`)],
+  ['pushes: sends a large file in parts', multipart(`users/${owner}/datasets/mnist/big.bin`)],
+  ['pushes: reads the sync record', get(`users/${owner}/sync/mnist.json`)],
+  ['pushes: lists the dataset (--verify)', list(`users/${owner}/datasets/mnist/`)],
+  ['pushes: checks an object by HEAD', head(`users/${owner}/datasets/mnist/train.csv`)],
+  ['pushes: deletes a file gone locally', del(`users/${owner}/datasets/mnist/old.csv`)],
+  ['pushes: writes the manifest', put(`users/${owner}/sessions/20261130-020000-alice2/manifest.json`)],
+  ['status: reads status.json', get(`users/${owner}/sessions/${SESSION}/status.json`)],
+  ['ls: lists the sessions', list(`users/${owner}/sessions/`, '/')],
+  [
+    'stop, start, down, keep: write a request',
+    put(`users/${owner}/sessions/${SESSION}/requests/r-stop.json`),
+  ],
+  ['doctor: lists the own prefix', list(`users/${owner}/`)],
+];
+
+/** Everything of bob's and of kismo's own. */
+const ALICE_MAY_NOT: [string, Request][] = [
+  ['read bob’s dataset', get('users/bob/datasets/secret/plans.csv')],
+  ['read bob’s status', get(`users/bob/sessions/${BOBS}/status.json`)],
+  ['list bob’s prefix', list('users/bob/')],
+  ['write into bob’s datasets', put('users/bob/datasets/secret/evil.csv')],
+  ['request a session for bob', put(`users/bob/sessions/${BOBS}/manifest.json`)],
+  ['stop bob’s session', put(`users/bob/sessions/${BOBS}/requests/r-stop.json`)],
+  ['delete bob’s dataset', del('users/bob/datasets/secret/plans.csv')],
+  ['read kismo’s own state', get('kismo/keep-alive/i-0123456789abcdef0.json')],
+  ['write kismo’s own state', put('kismo/keep-alive/i-0123456789abcdef0.json')],
+  ['list kismo’s own state', list('kismo/')],
+  ['list the whole bucket', list()],
+  ['list with a prefix that reaches past her own', list('users/')],
+  [
+    'HeadBucket (it needs ListBucket on the whole bucket)',
+    (s3, Bucket) => s3.send(new HeadBucketCommand({ Bucket })),
+  ],
+];
+
+/** Both ways a person signs in: each must be held to the same rows. */
+const SIGN_INS: [string, SignIn][] = [
+  ['an IAM user', 'iam-user'],
+  ['an Identity Center user', 'identity-center'],
+];
+
 describe('isolation between owners on the strict local cloud', () => {
   let test: TestCloud;
   let alice: Credentials;
@@ -106,81 +153,88 @@ describe('isolation between owners on the strict local cloud', () => {
   });
   afterAll(async () => test.stop());
 
-  it.each<[string, Request]>([
-    ['pushes: writes a dataset file', put('users/alice/datasets/mnist/new.csv')],
-    ['pushes: sends a large file in parts', multipart('users/alice/datasets/mnist/big.bin')],
-    ['pushes: reads the sync record', get('users/alice/sync/mnist.json')],
-    ['pushes: lists the dataset (--verify)', list('users/alice/datasets/mnist/')],
-    ['pushes: checks an object by HEAD', head('users/alice/datasets/mnist/train.csv')],
-    ['pushes: deletes a file gone locally', del('users/alice/datasets/mnist/old.csv')],
-    ['pushes: writes the manifest', put('users/alice/sessions/20261130-020000-alice2/manifest.json')],
-    ['status: reads status.json', get(`users/alice/sessions/${SESSION}/status.json`)],
-    ['ls: lists the sessions', list('users/alice/sessions/', '/')],
-    ['stop, start, down, keep: write a request', put(`users/alice/sessions/${SESSION}/requests/r-stop.json`)],
-    ['doctor: lists the own prefix', list('users/alice/')],
-  ])('alice may: %s', async (_what, request) => {
-    expect(await outcome(alice, test.cloud, request)).toBe('allowed');
-  });
-
-  it.each<[string, Request]>([
-    ['read bob’s dataset', get('users/bob/datasets/secret/plans.csv')],
-    ['read bob’s status', get(`users/bob/sessions/${BOBS}/status.json`)],
-    ['list bob’s prefix', list('users/bob/')],
-    ['write into bob’s datasets', put('users/bob/datasets/secret/evil.csv')],
-    ['request a session for bob', put(`users/bob/sessions/${BOBS}/manifest.json`)],
-    ['stop bob’s session', put(`users/bob/sessions/${BOBS}/requests/r-stop.json`)],
-    ['delete bob’s dataset', del('users/bob/datasets/secret/plans.csv')],
-    ['read kismo’s own state', get('kismo/keep-alive/i-0123456789abcdef0.json')],
-    ['write kismo’s own state', put('kismo/keep-alive/i-0123456789abcdef0.json')],
-    ['list kismo’s own state', list('kismo/')],
-    ['list the whole bucket', list()],
-    ['list with a prefix that reaches past her own', list('users/')],
-    [
-      'HeadBucket (it needs ListBucket on the whole bucket)',
-      (s3, Bucket) => s3.send(new HeadBucketCommand({ Bucket })),
-    ],
-  ])('alice may not: %s', async (_what, request) => {
-    expect(await outcome(alice, test.cloud, request)).toBe('denied');
-  });
-
-  it('deletes, of a batch, only the keys alice may delete, and names each other one', async () => {
-    // Act
-    const s3 = new S3Client({
-      endpoint: test.cloud.endpoint,
-      region: test.cloud.region,
-      credentials: alice,
-      forcePathStyle: true,
+  describe.each(SIGN_INS)('alice, signed in as %s', (_kind, signIn) => {
+    let alice: Credentials;
+    beforeAll(() => {
+      alice = test.cloud.addUser('alice', { signIn });
     });
-    const answer = await s3.send(
-      new DeleteObjectsCommand({
-        Bucket: test.cloud.bucket,
-        Delete: {
-          Objects: [
-            { Key: 'users/alice/datasets/mnist/new.csv' },
-            { Key: 'users/bob/datasets/secret/plans.csv' },
-          ],
-        },
-      }),
-    );
-    s3.destroy();
+
+    it.each(requestsOf('alice'))('may: %s', async (_what, request) => {
+      expect(await outcome(alice, test.cloud, request)).toBe('allowed');
+    });
+
+    it.each(ALICE_MAY_NOT)('may not: %s', async (_what, request) => {
+      expect(await outcome(alice, test.cloud, request)).toBe('denied');
+    });
+
+    it('deletes, of a batch, only the keys alice may delete, and names each other one', async () => {
+      // Act
+      const s3 = new S3Client({
+        endpoint: test.cloud.endpoint,
+        region: test.cloud.region,
+        credentials: alice,
+        forcePathStyle: true,
+      });
+      const answer = await s3.send(
+        new DeleteObjectsCommand({
+          Bucket: test.cloud.bucket,
+          Delete: {
+            Objects: [
+              { Key: 'users/alice/datasets/mnist/new.csv' },
+              { Key: 'users/bob/datasets/secret/plans.csv' },
+            ],
+          },
+        }),
+      );
+      s3.destroy();
+
+      // Assess
+      expect(answer.Deleted?.map((d) => d.Key)).toEqual(['users/alice/datasets/mnist/new.csv']);
+      expect(answer.Errors).toEqual([
+        expect.objectContaining({ Key: 'users/bob/datasets/secret/plans.csv', Code: 'AccessDenied' }),
+      ]);
+      expect(await outcome(alice, test.cloud, get('users/bob/datasets/secret/plans.csv'))).toBe('denied');
+      const operator = test.cloud.s3();
+      const kept = await operator.send(
+        new GetObjectCommand({ Bucket: test.cloud.bucket, Key: 'users/bob/datasets/secret/plans.csv' }),
+      );
+      operator.destroy();
+      expect(kept.$metadata.httpStatusCode).toBe(200);
+    });
+
+    it('answers alice 403, not 404, for a key of her own that is not there, as S3 does', async () => {
+      expect(await outcome(alice, test.cloud, get('users/alice/sync/not-yet.json'))).toBe('denied');
+      expect(await outcome(alice, test.cloud, head('users/alice/sync/not-yet.json'))).toBe('denied');
+    });
+  });
+
+  describe.each(SIGN_INS)('dave, signed in as %s that carries no kismo-owner tag', (_kind, signIn) => {
+    let dave: Credentials;
+    beforeAll(() => {
+      dave = test.cloud.addUser('dave', { signIn, owner: null });
+    });
+
+    it.each([
+      ...requestsOf('dave').map(([what, request]): [string, Request] => [`${what}, as dave`, request]),
+      ...requestsOf('alice').map(([what, request]): [string, Request] => [`${what}, as alice`, request]),
+      ...ALICE_MAY_NOT,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a key named like IAM's variable, as an attacker would try
+      ['write a key named after the policy variable', put('users/${aws:PrincipalTag/kismo-owner}/x')],
+    ])('is denied: %s', async (_what, request) => {
+      expect(await outcome(dave, test.cloud, request)).toBe('denied');
+    });
+  });
+
+  it('gives a kismo-owner tag with a slash in it no folder: an owner is one folder under users/', async () => {
+    // Prepare
+    const mallory = test.cloud.addUser('mallory', { owner: 'bob/datasets' });
+
+    // Act
+    const read = await outcome(mallory, test.cloud, get('users/bob/datasets/secret/plans.csv'));
+    const listed = await outcome(mallory, test.cloud, list('users/bob/datasets/'));
 
     // Assess
-    expect(answer.Deleted?.map((d) => d.Key)).toEqual(['users/alice/datasets/mnist/new.csv']);
-    expect(answer.Errors).toEqual([
-      expect.objectContaining({ Key: 'users/bob/datasets/secret/plans.csv', Code: 'AccessDenied' }),
-    ]);
-    expect(await outcome(alice, test.cloud, get('users/bob/datasets/secret/plans.csv'))).toBe('denied');
-    const operator = test.cloud.s3();
-    const kept = await operator.send(
-      new GetObjectCommand({ Bucket: test.cloud.bucket, Key: 'users/bob/datasets/secret/plans.csv' }),
-    );
-    operator.destroy();
-    expect(kept.$metadata.httpStatusCode).toBe(200);
-  });
-
-  it('answers alice 403, not 404, for a key of her own that is not there, as S3 does', async () => {
-    expect(await outcome(alice, test.cloud, get('users/alice/sync/not-yet.json'))).toBe('denied');
-    expect(await outcome(alice, test.cloud, head('users/alice/sync/not-yet.json'))).toBe('denied');
+    expect([read, listed]).toEqual(['denied', 'denied']);
   });
 
   it.each<[string, Request]>([
@@ -211,10 +265,19 @@ describe('isolation between owners on the strict local cloud', () => {
     expect(await outcome(aliceInstance, test.cloud, request)).toBe('denied');
   });
 
-  it('lets no user and no instance publish on the bus', async () => {
+  it('lets no person, of either kind, tagged or not, and no instance publish on the bus', async () => {
+    // Prepare
+    const publishers = [
+      alice,
+      test.cloud.addUser('alice', { signIn: 'identity-center' }),
+      test.cloud.addUser('dave', { owner: null }),
+      test.cloud.addUser('dave', { signIn: 'identity-center', owner: null }),
+      aliceInstance,
+    ];
+
     // Act
     const attempts = await Promise.all(
-      [alice, aliceInstance].map(async (credentials) => {
+      publishers.map(async (credentials) => {
         const events = new EventBridgeClient({
           endpoint: test.cloud.endpoint,
           region: test.cloud.region,
@@ -238,7 +301,7 @@ describe('isolation between owners on the strict local cloud', () => {
     );
 
     // Assess
-    expect(attempts).toEqual(['AccessDeniedException', 'AccessDeniedException']);
+    expect(attempts).toEqual(publishers.map(() => 'AccessDeniedException'));
   });
 
   it('refuses keys it never issued, and a wrong secret, as AWS does', async () => {

@@ -90,3 +90,53 @@ describe('Session Manager sessions: only one’s own', () => {
     expect(opsSession.allowed).toBe(false);
   });
 });
+
+describe('the owner is the administrator’s to name', () => {
+  it('denies a KismoUser setting or removing a kismo-owner tag, even with every IAM and STS right besides', async () => {
+    // Prepare
+    const kismoUser = documentOf(
+      userGrants({
+        arns: { partition: 'aws', region: 'us-east-1', account: ACCOUNT },
+        bucketArn: 'arn:aws:s3:::kismo-local',
+        stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/kismo/x`,
+      }),
+    );
+    const everything = documentOf([
+      { statement: statement({ sid: 'PowerUser', actions: ['iam:*', 'sts:*'], resources: ['*'] }) },
+    ]);
+    const mallory = identities.principalOf(
+      identities.addUser('mallory', [
+        { name: 'KismoUser', document: kismoUser },
+        { name: 'PowerUser', document: everything },
+      ]),
+    );
+    const tagging = (action: string, resource: string, keys: string[]) =>
+      evaluator
+        .decide({ principal: mallory, action, resource, context: { 'aws:TagKeys': keys } })
+        .then((decision) => decision.allowed);
+    const self = `arn:aws:iam::${ACCOUNT}:user/mallory`;
+    const role = `arn:aws:iam::${ACCOUNT}:role/kismo-probe`;
+
+    // Act
+    const decisions = {
+      tagSelf: await tagging('iam:TagUser', self, ['kismo-owner']),
+      tagSelfOtherCase: await tagging('iam:TagUser', self, ['Kismo-Owner']),
+      untagSelf: await tagging('iam:UntagUser', self, ['kismo-owner']),
+      tagRole: await tagging('iam:TagRole', role, ['team', 'kismo-owner']),
+      untagRole: await tagging('iam:UntagRole', role, ['kismo-owner']),
+      tagSession: await tagging('sts:TagSession', role, ['kismo-owner']),
+      tagSelfOtherwise: await tagging('iam:TagUser', self, ['team']),
+    };
+
+    // Assess
+    expect(decisions).toEqual({
+      tagSelf: false,
+      tagSelfOtherCase: false,
+      untagSelf: false,
+      tagRole: false,
+      untagRole: false,
+      tagSession: false,
+      tagSelfOtherwise: true,
+    });
+  });
+});
