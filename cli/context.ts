@@ -2,7 +2,7 @@ import os from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type DataBucket, s3Objects } from '../services/kit/ports/objects';
-import { findOwner, type OwnerProof, validOwner } from './aws/owner';
+import { findOwner, type OwnerProof, signInOf, validOwner } from './aws/owner';
 import { type Profile, resolveProfile } from './config/profiles';
 import { CliError } from './errors';
 import type { GlobalOptions } from './program';
@@ -13,7 +13,7 @@ export interface CommandContext {
   /** The data bucket, through the same adapter the services use. */
   readonly objects: DataBucket;
   owner(): Promise<string>;
-  /** How the owner is known: on AWS, the identity IAM gives it to; on the local cloud, the profile. */
+  /** How the owner is known: on AWS, the identity IAM gives it to; on the local cloud, what `kismo dev` wrote. */
   ownerProof(): Promise<OwnerProof | undefined>;
   close(): void;
 }
@@ -33,7 +33,7 @@ export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   let proof: Promise<OwnerProof | undefined> | undefined;
   const ownerProof = () => {
     proof ??= local
-      ? Promise.resolve(undefined)
+      ? Promise.resolve(localProof(profile))
       : reaching(
           { profile },
           findOwner({
@@ -53,6 +53,13 @@ export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
     ownerProof,
     close: () => s3.destroy(),
   };
+}
+
+/** A local profile's owner and identity, as `kismo dev` made them (it set the tag itself). */
+function localProof(profile: Profile): OwnerProof | undefined {
+  if (!profile.owner || !profile.principal) return undefined;
+  const { signIn } = signInOf(profile.principal);
+  return signIn && { owner: profile.owner, principal: profile.principal, signIn, how: 'profile' };
 }
 
 /**

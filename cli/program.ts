@@ -46,20 +46,28 @@ export function buildProgram(): Command {
       (name: string, users: string[]) => [...users, name],
       [] as string[],
     )
+    .option(
+      '--sso-user <name>',
+      'an Identity Center user of the local cloud (a session of the KismoUser permission set carrying kismo-owner=<name>), with a profile local-<name> (repeatable; your own name makes you one)',
+      (name: string, users: string[]) => [...users, name],
+      [] as string[],
+    )
     .option('--no-iam', 'do not check requests against IAM (for debugging: AWS always does)')
     .addHelpText(
       'after',
       `
-You (KISMO_OWNER, or your OS user name) and each --user become IAM users of the local cloud, with
-the KismoUser policy the stack deploys and an instance role of your own: profile "local" is yours,
-"local-<name>" each other's. Every request is signed and judged by the policies of the stack, as on
-AWS: a user reaches their own users/<name>/ prefix only.
+You (KISMO_OWNER, or your OS user name) and each --user become IAM users of the local cloud, each
+--sso-user an Identity Center user (an assumed-role session, as \`aws sso login\` gives on AWS). Each
+has the KismoUser policy the stack deploys, a kismo-owner tag naming them, and an instance role of
+their own: profile "local" is yours, "local-<name>" each other's. Every request is signed and judged
+by the policies of the stack, as on AWS: a person reaches their own users/<owner>/ prefix only.
 
 Slack messages go to the console unless KISMO_SLACK_TOKEN holds a bot token.
 
-Example:
-  kismo dev --user bob
-  kismo push ./data -t g4dn.xlarge --profile local-bob --yes`,
+Examples:
+  kismo dev --user bob --sso-user carol
+  kismo push ./data -t g4dn.xlarge --profile local-carol --yes
+  kismo doctor --profile local-carol`,
     )
     .action(async (options) =>
       (await (await import('./commands/load-dev')).loadDev()).dev(options, globals()),

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { LocalCloud } from '../../infra/local/cloud';
+import type { SignIn } from '../../infra/local/iam/local-iam';
 import { createSlackClient, slackChat } from '../../services/kit/ports/chat';
 import { writeProfile } from '../config/profiles';
 import { localOwner } from '../context';
+import { CliError } from '../errors';
 import type { GlobalOptions } from '../program';
 import { stopwatch } from '../stopwatch';
 
@@ -10,8 +12,10 @@ export interface DevOptions {
   readonly port: number;
   readonly stateDir: string;
   readonly bootDelay: number;
-  /** More users than you, each with a profile `local-<name>`. */
+  /** More users than you, IAM users each with a profile `local-<name>`. */
   readonly user?: readonly string[];
+  /** Identity Center users (sessions of the KismoUser permission set's role), each with a profile `local-<name>`. */
+  readonly ssoUser?: readonly string[];
   /** `false` with `--no-iam`: no request is checked. */
   readonly iam: boolean;
 }
@@ -23,14 +27,15 @@ export function localProfileName(user: string, you: string): string {
 
 /**
  * `kismo dev`: starts the local cloud, makes you (KISMO_OWNER, or your OS user name) and every
- * `--user` an IAM user of it with a profile of their own, prints one `ready` line, and runs until
+ * `--user` an IAM user of it, and every `--sso-user` an Identity Center user, each tagged as the
+ * owner of their name, with a profile of their own; prints one `ready` line, and runs until
  * Ctrl-C, when it stops cleanly (state stays in the state directory).
  */
 export async function dev(options: DevOptions, globals: GlobalOptions): Promise<void> {
   const elapsed = stopwatch();
   const stateDir = path.resolve(options.stateDir);
   const you = localOwner();
-  const users = [...new Set([you, ...(options.user ?? []).map((name) => localOwner({ KISMO_OWNER: name }))])];
+  const people = peopleOf(you, options);
   // Real Slack when a token is given; the console otherwise.
   const token = process.env.KISMO_SLACK_TOKEN;
   const cloud = await LocalCloud.start({
@@ -40,8 +45,9 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
     iam: options.iam,
     ...(token ? { chat: slackChat(createSlackClient(token)) } : {}),
   });
-  const profiles = users.map((user) => {
-    const { accessKeyId, secretAccessKey } = cloud.addUser(user);
+  const profiles = [...people].map(([user, signIn]) => {
+    const credentials = cloud.addUser(user, { signIn });
+    const principal = cloud.principalOf(credentials);
     const name = localProfileName(user, you);
     writeProfile(name, {
       kind: 'local',
@@ -49,11 +55,12 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
       region: cloud.region,
       bucket: cloud.bucket,
       busName: cloud.config.busName,
-      credentials: { accessKeyId, secretAccessKey },
+      credentials,
       owner: user,
+      ...(principal ? { principal } : {}),
       stateDir,
     });
-    return { profile: name, owner: user };
+    return { profile: name, owner: user, signIn };
   });
   // Listening before the ready line: whoever reads it may send Ctrl-C at once.
   const stopped = new Promise<void>((resolve) => {
@@ -72,7 +79,9 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
     stateDir,
     seconds: Number(seconds),
   };
-  const who = profiles.map((p) => `"${p.profile}" for ${p.owner}`).join(', ');
+  const who = profiles
+    .map((p) => `"${p.profile}" for ${p.owner}${p.signIn === 'identity-center' ? ' (Identity Center)' : ''}`)
+    .join(', ');
   const iam = options.iam
     ? 'IAM enforced'
     : 'IAM NOT enforced (--no-iam): anyone may do anything, which AWS never allows';
@@ -85,4 +94,27 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
   process.stderr.write('kismo dev: stopping…\n');
   await cloud.stop();
   process.stderr.write(`kismo dev: stopped; state kept in ${stateDir}\n`);
+}
+
+/**
+ * Who the local cloud has, by name, and how each signs in: you (an IAM user, unless you name
+ * yourself with `--sso-user`), each `--user` and each `--sso-user`.
+ *
+ * @throws CliError `BAD_USER` for a name given both ways: one name is one person
+ */
+function peopleOf(you: string, options: DevOptions): Map<string, SignIn> {
+  const valid = (name: string) => localOwner({ KISMO_OWNER: name });
+  const sso = new Set((options.ssoUser ?? []).map(valid));
+  const people = new Map<string, SignIn>([[you, sso.has(you) ? 'identity-center' : 'iam-user']]);
+  for (const name of (options.user ?? []).map(valid)) {
+    if (sso.has(name)) {
+      throw new CliError(
+        'BAD_USER',
+        `${name} is given as both --user and --sso-user: a person signs in one way; pick one`,
+      );
+    }
+    people.set(name, 'iam-user');
+  }
+  for (const name of sso) people.set(name, 'identity-center');
+  return people;
 }

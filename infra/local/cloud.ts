@@ -134,6 +134,11 @@ export class LocalCloud {
     return this.iam ? this.iam.addUser(name, options) : LOCAL_CREDENTIALS;
   }
 
+  /** The ARN STS gives for these credentials; `undefined` with IAM off (everyone is the operator). */
+  principalOf(credentials: Credentials): string | undefined {
+    return this.iam?.principalOf(credentials).arn;
+  }
+
   /** The credentials an instance gets from its instance profile (its owner's role). */
   instanceCredentials(instanceId: string): Credentials {
     const profile = this.ec2.instanceProfileOf(instanceId);

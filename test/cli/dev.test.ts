@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,7 +66,7 @@ describe('kismo dev', () => {
     expect(secondExit).toBe(0);
   });
 
-  it('writes a profile per --user, each reaching its own prefix only; --no-iam says it checks nothing', async () => {
+  it('writes a profile per --user and --sso-user, each reaching its own prefix only; --no-iam says it checks nothing', async () => {
     // Prepare
     const stateDir = path.join(home, 'users');
     const config = () =>
@@ -74,7 +74,7 @@ describe('kismo dev', () => {
     const clientOf = (profile: {
       endpoint: string;
       region: string;
-      credentials: S3Client['config']['credentials'];
+      credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
     }) =>
       new S3Client({
         endpoint: profile.endpoint,
@@ -90,20 +90,22 @@ describe('kismo dev', () => {
 
     // Act: IAM on
     const strict = await startKismo(
-      ['dev', '--port', '0', '--state-dir', stateDir, '--user', 'bob', '--json'],
+      ['dev', '--port', '0', '--state-dir', stateDir, '--user', 'bob', '--sso-user', 'carol', '--json'],
       env,
       /ready/,
     );
-    const { local, 'local-bob': bob } = config();
-    const [ada, bobs] = [clientOf(local), clientOf(bob)];
+    const { local, 'local-bob': bob, 'local-carol': carol } = config();
+    const [ada, bobs, carols] = [clientOf(local), clientOf(bob), clientOf(carol)];
     const outcomes = {
       adaOwn: await put(ada, 'users/ada/a.txt'),
       adaIntoBob: await put(ada, 'users/bob/planted.txt'),
       bobOwn: await put(bobs, 'users/bob/b.txt'),
       bobIntoKismo: await put(bobs, 'kismo/planted.txt'),
+      carolOwn: await put(carols, 'users/carol/c.txt'),
+      carolIntoAda: await put(carols, 'users/ada/planted.txt'),
     };
-    ada.destroy();
-    bobs.destroy();
+    for (const client of [ada, bobs, carols]) client.destroy();
+    const doctor = await runKismo(['doctor', '--profile', 'local-carol', '--json'], env);
     await stopWith(strict.child, 'SIGINT');
 
     // Act: IAM off
@@ -114,19 +116,49 @@ describe('kismo dev', () => {
     expect(JSON.parse(strict.line)).toMatchObject({
       iam: true,
       profiles: [
-        { profile: 'local', owner: 'ada' },
-        { profile: 'local-bob', owner: 'bob' },
+        { profile: 'local', owner: 'ada', signIn: 'iam-user' },
+        { profile: 'local-bob', owner: 'bob', signIn: 'iam-user' },
+        { profile: 'local-carol', owner: 'carol', signIn: 'identity-center' },
       ],
     });
-    expect(bob).toMatchObject({ kind: 'local', owner: 'bob' });
+    expect(bob).toMatchObject({
+      kind: 'local',
+      owner: 'bob',
+      principal: 'arn:aws:iam::000000000000:user/bob',
+    });
     expect(bob.credentials.accessKeyId).not.toBe(local.credentials.accessKeyId);
+    expect(carol.principal).toMatch(
+      /^arn:aws:sts::000000000000:assumed-role\/AWSReservedSSO_KismoUser_\w+\/carol$/,
+    );
+    expect(carol.credentials.sessionToken).toEqual(expect.any(String));
     expect(outcomes).toEqual({
       adaOwn: 'allowed',
       adaIntoBob: 'AccessDenied',
       bobOwn: 'allowed',
       bobIntoKismo: 'AccessDenied',
+      carolOwn: 'allowed',
+      carolIntoAda: 'AccessDenied',
+    });
+    expect(JSON.parse(doctor.stdout)).toMatchObject({
+      profile: 'local-carol',
+      owner: 'carol',
+      signIn: 'identity-center',
+      principal: carol.principal,
     });
     expect(lax.line).toMatch(/IAM NOT enforced \(--no-iam\)/);
+  });
+
+  it('refuses a name given as both an IAM user and an Identity Center user, before it starts', async () => {
+    // Act
+    const run = await runKismo(
+      ['dev', '--port', '0', '--state-dir', path.join(home, 'twice'), '--user', 'bob', '--sso-user', 'bob'],
+      env,
+    );
+
+    // Assess
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/^kismo: BAD_USER: bob is given as both --user and --sso-user.*pick one\n$/);
+    expect(existsSync(path.join(home, 'twice'))).toBe(false);
   });
 
   it('refuses a port in use with one line that says what to do', async () => {
