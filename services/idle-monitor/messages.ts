@@ -1,5 +1,6 @@
 import { monthlyVolumePrice } from '../../contracts/prices';
 import type { KismoConfig } from '../kit/config';
+import { esc, mention } from '../kit/mention';
 import type { ChatMessage } from '../kit/ports';
 
 /** Who an instance is, as the messages name it. */
@@ -9,15 +10,6 @@ export interface Subject {
   readonly sessionId?: string;
   readonly instanceType: string;
 }
-
-// Text from tags goes into mrkdwn: `<`, `>` and `&` would otherwise become links or mentions.
-const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** A mention (`<@U…>`) when the owner's Slack id is configured, else the name in bold. */
-const mention = (owner: string, config: KismoConfig): string => {
-  const slackId = config.slack.users[owner];
-  return slackId ? `<@${slackId}>` : `*${esc(owner)}*`;
-};
 
 const handle = (s: Subject): string => s.sessionId ?? s.instanceId;
 

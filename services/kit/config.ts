@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_INSTANCE_TYPES } from '../../contracts/instance-types';
-import { instanceTypeSchema } from '../../contracts/kit/correlation';
+import { instanceTypeSchema, ownerSchema } from '../../contracts/kit/correlation';
 
 /**
  * One signal's idle threshold, as the configuration and the user data both check it: positive,
@@ -72,8 +72,13 @@ export const kismoConfigSchema = z.object({
     .object({
       channel: z.string().default('#kismo'),
       operatorsChannel: z.string().default('#kismo-ops'),
-      /** owner → Slack user id, for mentions. */
-      users: z.record(z.string(), z.string()).default({}),
+      /**
+       * Owner (a `kismo-owner` tag's value, for IAM users and Identity Center users alike) →
+       * Slack member id, for mentions.
+       */
+      users: z
+        .record(ownerSchema, z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack member id, like U012AB3CD'))
+        .default({}),
     })
     .default({ channel: '#kismo', operatorsChannel: '#kismo-ops', users: {} }),
 });
@@ -86,7 +91,10 @@ export function parseConfig(input: unknown, origin = 'configuration'): KismoConf
   const parsed = kismoConfigSchema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .map(
+        (i) =>
+          `${i.path.join('.') || '(root)'}: ${i.code === 'invalid_key' ? `${i.message} (${i.issues.map((k) => k.message).join(', ')})` : i.message}`,
+      )
       .join('; ');
     throw new Error(`${origin} is invalid: ${problems}`);
   }

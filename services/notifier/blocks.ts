@@ -1,3 +1,5 @@
+import { esc } from '../kit/mention';
+
 /** A Block Kit block, as the Chat port carries it. */
 export type Block = Record<string, unknown>;
 
@@ -15,10 +17,6 @@ const FIELD_MAX = 2000;
 const CODE_MAX = 2500;
 
 const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-/** Escapes text from events for mrkdwn: `<`, `>` and `&` would otherwise become links or mentions. */
-export const esc = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Inline code; backticks inside would end it early. */
 export const code = (text: string): string => `\`${esc(text).replace(/`/g, "'")}\``;

@@ -1,4 +1,5 @@
 import type { KismoConfig } from '../kit/config';
+import { mention } from '../kit/mention';
 import type { Message } from './blocks';
 import type { NotifierEvent } from './consumed';
 import { alarmMessage } from './messages/alarm-message';
@@ -12,7 +13,6 @@ import {
 import type { People } from './messages/people';
 import { readyMessage } from './messages/ready-message';
 import { workFinishedMessage } from './messages/work-message';
-import { who } from './who';
 
 /** One message to post, once. */
 export interface Notice {
@@ -50,7 +50,7 @@ export async function noticeOf(
     };
   }
   const d = event.detail;
-  const people: People = { ping: who(d.owner, config, true), name: who(d.owner, config, false) };
+  const people: People = { ping: mention(d.owner, config), name: mention(d.owner, config, false) };
   const sessionId = d.sessionId ?? ('instanceId' in d ? await lookup(d.instanceId) : undefined);
   const keys = { ...d, sessionId };
   const base = `notifier/${threadOf(keys)}/${event.name

@@ -1,6 +1,7 @@
 import type { alarmStateChange } from '../../../contracts/catalog';
 import type { DetailOf } from '../../../contracts/kit/contract';
-import { context, esc, fields, header, type Message, section } from '../blocks';
+import { esc } from '../../kit/mention';
+import { context, fields, header, type Message, section } from '../blocks';
 
 const icon = { ALARM: '🚨', OK: '✅', INSUFFICIENT_DATA: '❔' } as const;
 

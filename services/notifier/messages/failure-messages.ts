@@ -1,6 +1,7 @@
 import type { instanceBootFailed, launchFailed } from '../../../contracts/catalog';
 import type { DetailOf } from '../../../contracts/kit/contract';
-import { codeBlock, esc, fields, header, ids, type Message, section } from '../blocks';
+import { esc } from '../../kit/mention';
+import { codeBlock, fields, header, ids, type Message, section } from '../blocks';
 import type { People } from './people';
 
 type LaunchFailure = DetailOf<typeof launchFailed>;

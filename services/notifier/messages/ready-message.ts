@@ -1,7 +1,8 @@
 import type { instanceReady } from '../../../contracts/catalog';
 import type { DetailOf } from '../../../contracts/kit/contract';
 import { formatHourly } from '../../../contracts/prices';
-import { code, duration, esc, fields, header, ids, type Message, section } from '../blocks';
+import { esc } from '../../kit/mention';
+import { code, duration, fields, header, ids, type Message, section } from '../blocks';
 import type { People } from './people';
 
 /** Ready: what it is, what it costs, where it is, and the one command that connects to it. */
