@@ -100,6 +100,17 @@ Examples:
   program
     .command('doctor')
     .description('show the profile, who you are, and whether kismo answers')
+    .addHelpText(
+      'after',
+      `
+It says how you signed in (IAM user, Identity Center user or role session) and as which identity,
+your owner, and whether IAM lets you list your own users/<owner>/ folder. A signed-in identity that
+is not the one \`kismo init\` proved the owner for proves its own.
+
+Examples:
+  kismo doctor --profile aws
+  kismo doctor --profile local-carol --json`,
+    )
     .action(async () => (await import('./commands/doctor')).doctor(globals()));
 
   program

@@ -3,8 +3,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { addPerson } from '../cli/commands/dev';
 import { push } from '../cli/commands/push';
-import { writeProfile } from '../cli/config/profiles';
 import { main } from '../cli/main';
 import { processIo } from '../cli/push/io';
 import type { EventEnvelope } from '../contracts/kit/contract';
@@ -30,17 +30,8 @@ const cloud = await LocalCloud.start({
   realtimeSchedules: false,
 });
 process.stdout.write(`  ready at ${cloud.endpoint} with ${cloud.services.map((s) => s.name).join(', ')}\n`);
-// The owner: an IAM user of the local cloud, with the KismoUser policy and an instance role, as on AWS.
-const { accessKeyId, secretAccessKey } = cloud.addUser(owner);
-writeProfile('local', {
-  kind: 'local',
-  endpoint: cloud.endpoint,
-  region: cloud.region,
-  bucket: cloud.bucket,
-  credentials: { accessKeyId, secretAccessKey },
-  owner,
-  stateDir: cloud.stateDir,
-});
+// The owner: an IAM user of the local cloud tagged kismo-owner, with the KismoUser policy and an instance role, as on AWS.
+addPerson(cloud, 'local', owner);
 
 const seen: EventEnvelope[] = [];
 cloud.tap((event) => {

@@ -26,6 +26,36 @@ export function localProfileName(user: string, you: string): string {
 }
 
 /**
+ * Makes `owner` a person of the local cloud (signed in as `signIn`, tagged as that owner), and
+ * writes the profile `name` with their keys and identity, to `file` (the user's configuration
+ * unless told): what `kismo dev` does for each person, and the demo and tests after it.
+ */
+export function addPerson(
+  cloud: LocalCloud,
+  name: string,
+  owner: string,
+  options: { readonly signIn?: SignIn; readonly file?: string } = {},
+): void {
+  const credentials = cloud.addUser(owner, { signIn: options.signIn ?? 'iam-user' });
+  const principal = cloud.principalOf(credentials);
+  writeProfile(
+    name,
+    {
+      kind: 'local',
+      endpoint: cloud.endpoint,
+      region: cloud.region,
+      bucket: cloud.bucket,
+      busName: cloud.config.busName,
+      credentials,
+      owner,
+      ...(principal ? { principal } : {}),
+      stateDir: cloud.stateDir,
+    },
+    options.file,
+  );
+}
+
+/**
  * `kismo dev`: starts the local cloud, makes you (KISMO_OWNER, or your OS user name) and every
  * `--user` an IAM user of it, and every `--sso-user` an Identity Center user, each tagged as the
  * owner of their name, with a profile of their own; prints one `ready` line, and runs until
@@ -46,20 +76,8 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
     ...(token ? { chat: slackChat(createSlackClient(token)) } : {}),
   });
   const profiles = [...people].map(([user, signIn]) => {
-    const credentials = cloud.addUser(user, { signIn });
-    const principal = cloud.principalOf(credentials);
     const name = localProfileName(user, you);
-    writeProfile(name, {
-      kind: 'local',
-      endpoint: cloud.endpoint,
-      region: cloud.region,
-      bucket: cloud.bucket,
-      busName: cloud.config.busName,
-      credentials,
-      owner: user,
-      ...(principal ? { principal } : {}),
-      stateDir,
-    });
+    addPerson(cloud, name, user, { signIn });
     return { profile: name, owner: user, signIn };
   });
   // Listening before the ready line: whoever reads it may send Ctrl-C at once.

@@ -28,8 +28,9 @@ export const kismoContextSchema = z
     calendar: config.calendar,
     slack: config.slack,
     /**
-     * The owners (IAM user names) who may launch instances: each gets an instance role that
-     * reaches their own prefix only. A user not listed may push, but their launch is refused.
+     * The owners (`kismo-owner` tag values, of IAM users and Identity Center users alike) who
+     * may launch instances: each gets an instance role that reaches their own prefix only. A
+     * person whose owner is not listed may push, but their launch is refused.
      */
     owners: z
       .array(

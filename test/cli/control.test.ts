@@ -54,7 +54,7 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
     test.cloud.tap((e) => events.push(e));
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-control-'));
     Object.assign(process.env, { XDG_CONFIG_HOME: home, KISMO_OWNER: OWNER, KISMO_PROFILE: 'local' });
-    // As `kismo dev` writes them: each profile holds the keys of an IAM user with the KismoUser policy.
+    // As `kismo dev` writes them: each profile holds the keys of an IAM user tagged as its owner, with the KismoUser policy.
     for (const [name, user] of PROFILES) writeLocalProfile(home, test.cloud, name, user);
     publish = createPublisher({
       bus: eventBridgeBus(

@@ -34,7 +34,7 @@ describe('kismo status and kismo ls on the local cloud', () => {
     test = await startTestCloud({ services: [readinessWatcher, journal] });
     home = mkdtempSync(path.join(os.tmpdir(), 'kismo-status-'));
     Object.assign(process.env, { XDG_CONFIG_HOME: home, KISMO_OWNER: OWNER, KISMO_PROFILE: 'local' });
-    // As `kismo dev` writes them: each profile holds the keys of an IAM user with the KismoUser policy.
+    // As `kismo dev` writes them: each profile holds the keys of an IAM user tagged as its owner, with the KismoUser policy.
     for (const [name, user] of PROFILES) writeLocalProfile(home, test.cloud, name, user);
     // Two sessions as the launch chain leaves them: one ready (marker → watcher → journal), one booting.
     const publisher = createPublisher({

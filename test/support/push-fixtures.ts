@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { writeProfile } from '../../cli/config/profiles';
+import { addPerson } from '../../cli/commands/dev';
 import type { EventEnvelope } from '../../contracts/kit/contract';
 import type { LocalCloud } from '../../infra/local/cloud';
 
@@ -27,7 +27,8 @@ export function manyFiles(count: number, size: number, folder = ''): Record<stri
 
 /**
  * A profile for this cloud in `<configHome>/kismo/config.json`, as `kismo dev` writes it: the keys
- * of an IAM user of the cloud (`owner`), with the `KismoUser` policy and an instance role.
+ * of a person of the cloud tagged as `owner` (an IAM user), with the `KismoUser` policy and an
+ * instance role.
  */
 export function writeLocalProfile(
   configHome: string,
@@ -35,21 +36,7 @@ export function writeLocalProfile(
   name = 'local',
   owner = 'ada',
 ): void {
-  const credentials = cloud.addUser(owner);
-  writeProfile(
-    name,
-    {
-      kind: 'local',
-      endpoint: cloud.endpoint,
-      region: cloud.region,
-      bucket: cloud.bucket,
-      busName: cloud.config.busName,
-      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
-      owner,
-      stateDir: cloud.stateDir,
-    },
-    path.join(configHome, 'kismo', 'config.json'),
-  );
+  addPerson(cloud, name, owner, { file: path.join(configHome, 'kismo', 'config.json') });
 }
 
 /** Every bus event, in order, for assertions on what S3 reported. */
