@@ -66,9 +66,12 @@ export class IdentityApis {
       'cloudformation.DescribeStacks': () => [
         {
           action: 'cloudformation:DescribeStacks',
+          // Without a stack name, DescribeStacks lists every stack: IAM judges it on `*`.
           resource: isKismo
             ? guard.iam.stackId
-            : `arn:aws:cloudformation:${region}:${account}:stack/${stackName || '*'}/*`,
+            : stackName
+              ? `arn:aws:cloudformation:${region}:${account}:stack/${stackName}/*`
+              : '*',
         },
       ],
     };

@@ -59,7 +59,7 @@ export class PolicyEvaluator {
         request: {
           principal: request.principal.arn,
           action: request.action,
-          resource: { resource: request.resource, accountId: this.account },
+          resource: { resource: literally(request.resource), accountId: this.account },
           contextVariables: context as Record<string, string | string[]>,
         },
       },
@@ -81,6 +81,16 @@ function decisionOf(results: Awaited<ReturnType<typeof runSimulation>>, request:
       reason: `cannot be evaluated: ${what}: ${JSON.stringify(results.errors)}`,
     };
   }
+  if (results.resultType === 'wildcard' && results.overallResult === 'Allowed') {
+    // The evaluator reads a resource of `*` as "some resource" (a what-if) and allows it if any
+    // one would be. IAM reads a request on `*` (DescribeStacks without a name) as a request on
+    // `*`: only a statement on every resource allows it.
+    const everything = results.results.some(
+      (r) => r.resourcePattern === '*' && r.analysis.result === 'Allowed',
+    );
+    if (everything) return { allowed: true };
+    return { allowed: false, explicit: false, reason: `${what}: no policy allows it on every resource` };
+  }
   if (results.overallResult === 'Allowed') return { allowed: true };
   const explicit = results.overallResult === 'ExplicitlyDenied';
   const denials =
@@ -96,4 +106,15 @@ function decisionOf(results: Awaited<ReturnType<typeof runSimulation>>, request:
     explicit,
     reason: `${what}: ${explicit ? `explicitly denied (${denials})` : 'no policy allows it'}`,
   };
+}
+
+/**
+ * A request's resource as IAM reads it: a name, never a pattern. An S3 key may hold `*` or `?`
+ * (`users/alice/a*.csv`), which only a policy may use as wildcards; the evaluator would read them
+ * as its own and allow `users/*` to whoever owns any one folder. Each becomes a look-alike no
+ * policy holds, so a policy's wildcards still match it and a literal never does. A resource of
+ * just `*` (an action on every resource) stays as it is: `decisionOf` judges it.
+ */
+function literally(resource: string): string {
+  return resource === '*' ? resource : resource.replace(/\*/g, '\u2217').replace(/\?/g, '\uff1f');
 }

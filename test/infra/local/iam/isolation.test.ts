@@ -92,6 +92,10 @@ const requestsOf = (owner: string): [string, Request][] => [
     put(`users/${owner}/sessions/${SESSION}/requests/r-stop.json`),
   ],
   ['doctor: lists the own prefix', list(`users/${owner}/`)],
+  [
+    'pushes: a file named with * and ?, which S3 keys may hold',
+    put(`users/${owner}/datasets/mnist/a*b?.csv`),
+  ],
 ];
 
 /** Everything of bob's and of kismo's own. */
@@ -108,6 +112,12 @@ const ALICE_MAY_NOT: [string, Request][] = [
   ['list kismo’s own state', list('kismo/')],
   ['list the whole bucket', list()],
   ['list with a prefix that reaches past her own', list('users/')],
+  ['write a key whose * would match her folder, were it a pattern', put('users/*/datasets/evil.csv')],
+  [
+    'read a key whose ? would match bob’s folder, were it a pattern',
+    get('users/?ob/datasets/secret/plans.csv'),
+  ],
+  ['list a prefix whose * would match her folder, were it a pattern', list('users/*/')],
   [
     'HeadBucket (it needs ListBucket on the whole bucket)',
     (s3, Bucket) => s3.send(new HeadBucketCommand({ Bucket })),

@@ -11,6 +11,13 @@ const ACCOUNT = '000000000000';
 const BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/kismo`;
 const evaluator = new PolicyEvaluator(ACCOUNT);
 const identities = new Identities(ACCOUNT);
+const KISMO_USER = documentOf(
+  userGrants({
+    arns: { partition: 'aws', region: 'us-east-1', account: ACCOUNT },
+    bucketArn: 'arn:aws:s3:::kismo-local',
+    stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/kismo/x`,
+  }),
+);
 
 function roleWith(grants: readonly Grant[]) {
   const credentials = identities.addRoleSession('kismo-probe', 'local', [
@@ -59,18 +66,11 @@ describe('PutEvents: events:source is multivalued', () => {
 describe('Session Manager sessions: only one’s own', () => {
   it('let alice end the sessions of alice-ops by name prefix; now only those tagged with her own user id', async () => {
     // Prepare
-    const policy = documentOf(
-      userGrants({
-        arns: { partition: 'aws', region: 'us-east-1', account: ACCOUNT },
-        bucketArn: 'arn:aws:s3:::kismo-local',
-        stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/kismo/x`,
-      }),
-    );
     const alice = identities.principalOf(
-      identities.addUser('alice', [{ name: 'KismoUser', document: policy }]),
+      identities.addUser('alice', [{ name: 'KismoUser', document: KISMO_USER }]),
     );
     const ops = identities.principalOf(
-      identities.addUser('alice-ops', [{ name: 'KismoUser', document: policy }]),
+      identities.addUser('alice-ops', [{ name: 'KismoUser', document: KISMO_USER }]),
     );
     const session = (starter: typeof alice, name: string) => ({
       action: 'ssm:TerminateSession',
@@ -94,19 +94,12 @@ describe('Session Manager sessions: only one’s own', () => {
 describe('the owner is the administrator’s to name', () => {
   it('denies a KismoUser setting or removing a kismo-owner tag, even with every IAM and STS right besides', async () => {
     // Prepare
-    const kismoUser = documentOf(
-      userGrants({
-        arns: { partition: 'aws', region: 'us-east-1', account: ACCOUNT },
-        bucketArn: 'arn:aws:s3:::kismo-local',
-        stackId: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/kismo/x`,
-      }),
-    );
     const everything = documentOf([
       { statement: statement({ sid: 'PowerUser', actions: ['iam:*', 'sts:*'], resources: ['*'] }) },
     ]);
     const mallory = identities.principalOf(
       identities.addUser('mallory', [
-        { name: 'KismoUser', document: kismoUser },
+        { name: 'KismoUser', document: KISMO_USER },
         { name: 'PowerUser', document: everything },
       ]),
     );
