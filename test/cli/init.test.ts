@@ -126,6 +126,33 @@ describe('kismo init', () => {
     });
   });
 
+  it('lets in a role assumed through another identity provider, as the owner its session tag names', async () => {
+    // Prepare
+    sts.on(GetCallerIdentityCommand).resolves({
+      Arn: 'arn:aws:sts::111122223333:assumed-role/DataScientists/dan',
+    });
+    s3.on(ListObjectsV2Command, { Prefix: 'users/dan/' }).resolves({ KeyCount: 0 });
+    s3.on(ListObjectsV2Command, { Prefix: 'users/erin/' }).rejects(denied());
+
+    // Act
+    await init({ region: 'ap-northeast-1' }, globals);
+    const written = profile();
+    sts.on(GetCallerIdentityCommand).resolves({
+      Arn: 'arn:aws:sts::111122223333:assumed-role/DataScientists/erin',
+    });
+    const untagged = init({ region: 'ap-northeast-1', name: 'erin' }, globals);
+
+    // Assess
+    expect(written).toMatchObject({
+      owner: 'dan',
+      principal: 'arn:aws:sts::111122223333:assumed-role/DataScientists/dan',
+    });
+    await expect(untagged).rejects.toMatchObject({
+      code: 'NO_OWNER',
+      message: expect.stringMatching(/give your role's sessions a kismo-owner tag/),
+    });
+  });
+
   it('takes an owner the person names only when IAM proves it is theirs', async () => {
     // Prepare
     sts.on(GetCallerIdentityCommand).resolves({ Arn: CAROL });
