@@ -1,6 +1,8 @@
+import type { ButtonAction } from '../../contracts/slack-buttons';
 import type { KismoConfig } from '../kit/config';
 import { mention } from '../kit/mention';
 import type { Message } from './blocks';
+import { withButtons } from './buttons';
 import type { NotifierEvent } from './consumed';
 import { alarmMessage } from './messages/alarm-message';
 import { bootFailedMessage, launchFailedMessage } from './messages/failure-messages';
@@ -58,6 +60,7 @@ export async function noticeOf(
     .replace(/ v\d+$/, '')
     .replace(/ /g, '-')}`;
   const hour = event.envelope.time.slice(0, 13);
+  const labels = { dayEnds: config.calendar.end, dayStarts: config.calendar.start };
   const owners = (suffix: string, message: Message): Notice => ({
     onceKey: `${base}/${suffix}`,
     thread: threadOf(keys),
@@ -65,23 +68,33 @@ export async function noticeOf(
   });
   switch (event.name) {
     case 'Instance Ready v1':
-      return owners(event.detail.instanceId, readyMessage(event.detail, people));
+      return owners(
+        event.detail.instanceId,
+        withButtons(readyMessage(event.detail, people), keys, ['terminate'], labels),
+      );
     case 'Launch Failed v1':
       return owners(event.detail.reason.code, launchFailedMessage(event.detail, people));
     case 'Instance Boot Failed v1':
       return owners(event.detail.instanceId, bootFailedMessage(event.detail, people));
     case 'Work Finished v1':
-      return owners(event.detail.instanceId, workFinishedMessage(event.detail, people));
+      return owners(
+        event.detail.instanceId,
+        withButtons(
+          workFinishedMessage(event.detail, people),
+          keys,
+          event.detail.afterRun === 'terminate' ? [] : ['terminate'],
+          labels,
+        ),
+      );
     case 'Instance Idle v2': {
       const i = event.detail;
-      const settings = {
-        windowMinutes: config.idle.windowMinutes,
-        dayEnds: config.calendar.end,
-        dayStarts: config.calendar.start,
-      };
+      const settings = { windowMinutes: config.idle.windowMinutes, ...labels };
+      // In business hours the owner decides about today; outside them, about the night.
+      const actions: ButtonAction[] =
+        i.action === 'mention' ? ['stop', 'keep-today', 'keep-2h'] : ['keep-overnight', 'keep-2h', 'stop'];
       return owners(
         `${i.instanceId}/${hour}/${i.action}-${i.strike}`,
-        idleMessage({ ...i, sessionId }, people, settings),
+        withButtons(idleMessage({ ...i, sessionId }, people, settings), keys, actions, labels),
       );
     }
     case 'Instance Stopped v1':

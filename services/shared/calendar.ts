@@ -13,6 +13,8 @@ export interface BusinessCalendar {
   isBusinessTime(date: Date): boolean;
   /** The first business-hours start strictly after `after`. */
   nextBusinessStart(after: Date): Date;
+  /** When the business hours `at` falls in end; `undefined` outside business hours. */
+  businessHoursEnd(at: Date): Date | undefined;
 }
 
 interface LocalTime {
@@ -93,6 +95,11 @@ export function businessCalendar(config: CalendarConfig): BusinessCalendar {
     isBusinessTime(date) {
       const t = local(date);
       return isBusinessDayLocal(t) && t.minutes >= start && t.minutes < end;
+    },
+    businessHoursEnd(at) {
+      const t = local(at);
+      if (!isBusinessDayLocal(t) || t.minutes < start || t.minutes >= end) return undefined;
+      return instantOf(t.year, t.month, t.day, end);
     },
     nextBusinessStart(after) {
       const today = local(after);

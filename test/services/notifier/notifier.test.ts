@@ -53,6 +53,43 @@ describe('notifier', () => {
       'section',
       'section',
       'context',
+      'actions',
+    ]);
+    const [terminate] = (message?.blocks?.at(-1)?.elements ?? []) as Record<string, unknown>[];
+    expect(terminate).toMatchObject({
+      action_id: 'kismo:terminate',
+      value: `${ready().owner}/${ready().sessionId}`,
+      confirm: expect.objectContaining({ style: 'danger' }),
+    });
+  });
+
+  it('puts buttons on the idle mention and on the will-stop warning, each for its moment', async () => {
+    // Prepare
+    const chat = new RecordingChat();
+    const n = notifierSetup(chat);
+    const buttons = (i: number) =>
+      (
+        (chat.messages[i]?.blocks?.at(-1)?.elements ?? []) as { action_id: string; text: { text: string } }[]
+      ).map((b) => `${b.action_id} ${b.text.text}`);
+
+    // Act
+    await n.deliver(
+      kismoEnvelope(instanceIdle, idle({ sessionId: SESSION_ID, action: 'mention', strike: 0 })),
+    );
+    await n.deliver(
+      kismoEnvelope(instanceIdle, idle({ sessionId: SESSION_ID, action: 'will-stop', strike: 1 })),
+    );
+
+    // Assess
+    expect(buttons(0)).toEqual([
+      'kismo:stop Stop now',
+      'kismo:keep-today Keep until 19:00',
+      'kismo:keep-2h Keep 2 h',
+    ]);
+    expect(buttons(1)).toEqual([
+      'kismo:keep-overnight Keep until 09:00',
+      'kismo:keep-2h Keep 2 h',
+      'kismo:stop Stop now',
     ]);
   });
 

@@ -86,6 +86,14 @@ describe('businessCalendar', () => {
     expect(newYork.isBusinessTime(at('2026-10-30T13:30:00Z'))).toBe(true);
   });
 
+  it('says when the business hours a moment falls in end, and nothing outside them', () => {
+    // Act + Assess
+    expect(tokyo.businessHoursEnd(at('2026-11-30T01:00:00Z'))).toEqual(at('2026-11-30T10:00:00Z'));
+    expect(tokyo.businessHoursEnd(at('2026-11-30T10:00:00Z'))).toBeUndefined();
+    expect(tokyo.businessHoursEnd(at('2026-12-05T02:00:00Z'))).toBeUndefined();
+    expect(newYork.businessHoursEnd(at('2026-07-01T14:00:00Z'))).toEqual(at('2026-07-01T23:00:00Z'));
+  });
+
   it('says so when a calendar never opens, instead of looping', () => {
     // Prepare
     const never = businessCalendar(calendarSchema.parse({ weekdays: [] }));
