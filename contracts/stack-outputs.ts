@@ -24,4 +24,6 @@ export const FUNCTION_ENV = {
   launchTemplateId: 'LAUNCH_TEMPLATE_ID',
   /** Services with the `chat` capability: the Secrets Manager secret holding the Slack bot token. */
   slackTokenSecretArn: 'SLACK_SECRET_ARN',
+  /** The Slack actions endpoint: the Secrets Manager secret holding the Slack app's signing secret. */
+  slackSigningSecretArn: 'SLACK_SIGNING_SECRET_ARN',
 } as const;

@@ -34,6 +34,8 @@ export interface KismoFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** At most this many at once, and always that many available. @default - the account's pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -66,6 +68,7 @@ export class KismoFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 256,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

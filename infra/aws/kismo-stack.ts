@@ -9,6 +9,7 @@ import type { PatternContext } from '../../contracts/kit/contract';
 import { FUNCTION_ENV, STACK_OUTPUTS } from '../../contracts/stack-outputs';
 import { type KismoConfig, parseConfig } from '../../services/kit/config';
 import type { DiscoveredService } from '../../services/kit/discover';
+import slackActionsEndpoint from '../../services/slack-actions/endpoint';
 import { type CapabilityTargets, serviceGrants } from '../iam/service-grants';
 import { acknowledge } from './acknowledgements';
 import type { KismoSettings } from './context';
@@ -18,6 +19,7 @@ import { InstancePlatform } from './instance-platform';
 import { Operations } from './operations';
 import { SchemaRegistry } from './schema-registry';
 import { ServiceWiring } from './service-wiring';
+import { SlackEndpoint } from './slack-endpoint';
 import { UserPolicy } from './user-policy';
 
 /** Lambda refuses more than 4 KB of environment; leave room for the other variables. */
@@ -42,6 +44,7 @@ export class KismoStack extends Stack {
   readonly slackToken: Secret;
   readonly userPolicy: UserPolicy;
   readonly wirings: ReadonlyMap<string, ServiceWiring>;
+  readonly slackEndpoint: SlackEndpoint;
   readonly operations: Operations;
   /** What every function gets as `KISMO_CONFIG`, with tokens for what is known only at deploy. */
   readonly config: KismoConfig;
@@ -129,6 +132,12 @@ export class KismoStack extends Stack {
     }
     this.wirings = wirings;
 
+    this.slackEndpoint = new SlackEndpoint(this, 'SlackActions', {
+      environment,
+      grants: serviceGrants(slackActionsEndpoint, targets),
+      logRetention: settings.logRetentionDays,
+    });
+
     this.userPolicy = new UserPolicy(this, 'Users', { bucket: this.bucket.bucket });
     this.operations = new Operations(this, 'Operations', {
       services: [...wirings].map(([name, wiring]) => ({ name, wiring })),
@@ -143,6 +152,14 @@ export class KismoStack extends Stack {
     this.output('userPolicyArn', this.userPolicy.policy.managedPolicyArn, 'Attach to every kismo user');
     this.output('slackTokenSecretArn', this.slackToken.secretArn, 'Put the Slack bot token here');
     this.output('dashboardName', this.operations.dashboard.dashboardName, 'The CloudWatch dashboard');
+    new CfnOutput(this, 'SlackActionsUrl', {
+      value: this.slackEndpoint.url.url,
+      description: "The Slack app's interactivity request URL (docs/deploy.md, Slack)",
+    });
+    new CfnOutput(this, 'SlackSigningSecretArn', {
+      value: this.slackEndpoint.signingSecret.secretArn,
+      description: "Put the Slack app's signing secret here",
+    });
   }
 
   private output(key: keyof typeof STACK_OUTPUTS, value: string, description: string): void {

@@ -43,12 +43,20 @@ export const FUNCTION_BUNDLING = {
   banner: REQUIRE_SHIM,
 } as const;
 
-/** The ports of the service whose function `entry` is: `services/<name>/handler.ts` next to its `service.ts`. */
+/**
+ * The ports of the service whose function `entry` is: `services/<name>/handler.ts` next to its
+ * `service.ts` (a subscriber) or its `endpoint.ts` (an HTTP endpoint), which default-exports what
+ * it may do.
+ */
 async function portsOfEntry(entry: string): Promise<PortName[]> {
-  const file = path.join(path.dirname(entry), 'service.ts');
-  if (!existsSync(file))
-    throw new Error(`${entry}: a function's entry is a handler.ts next to its service.ts`);
-  const { default: service } = (await import(pathToFileURL(file).href)) as { default: Service };
+  const file = ['service.ts', 'endpoint.ts']
+    .map((name) => path.join(path.dirname(entry), name))
+    .find((candidate) => existsSync(candidate));
+  if (!file)
+    throw new Error(`${entry}: a function's entry is a handler.ts next to its service.ts or endpoint.ts`);
+  const { default: service } = (await import(pathToFileURL(file).href)) as {
+    default: Pick<Service, 'capabilities' | 'emits'>;
+  };
   return portsOf(service);
 }
 

@@ -79,8 +79,13 @@ export const kismoConfigSchema = z.object({
       users: z
         .record(ownerSchema, z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack member id, like U012AB3CD'))
         .default({}),
+      /**
+       * Owners who may press kismo's buttons on anyone's session (each must be in `users`, which
+       * is how a press is known to be theirs). Everyone else acts on their own sessions only.
+       */
+      operators: z.array(ownerSchema).default([]),
     })
-    .default({ channel: '#kismo', operatorsChannel: '#kismo-ops', users: {} }),
+    .default({ channel: '#kismo', operatorsChannel: '#kismo-ops', users: {}, operators: [] }),
 });
 
 export type KismoConfig = z.output<typeof kismoConfigSchema>;

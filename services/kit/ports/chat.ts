@@ -1,6 +1,6 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type ChatPostMessageArguments, LogLevel, WebClient } from '@slack/web-api';
 import { logger } from '../logger';
+import { secretString } from '../secret';
 import type { PortMaker } from './maker';
 
 /** A message for people: plain text for notifications and fallbacks, Block Kit blocks for Slack. */
@@ -77,17 +77,8 @@ export function slackChat(client: WebClient): Chat {
 export const makeChat: PortMaker<Chat> = async (config, env) => {
   const secretArn = env.SLACK_SECRET_ARN;
   if (!secretArn) return logChat;
-  const client = new SecretsManagerClient({ region: config.region });
-  try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    const token = SecretString?.trim();
-    return token ? slackChat(createSlackClient(token)) : logChat;
-  } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return logChat;
-    throw error;
-  } finally {
-    client.destroy();
-  }
+  const token = await secretString(config.region, secretArn);
+  return token ? slackChat(createSlackClient(token)) : logChat;
 };
 
 const logChat: Chat = {

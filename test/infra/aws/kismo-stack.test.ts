@@ -18,11 +18,14 @@ describe('with no service folder yet', () => {
     const { template: bare } = await synthesize({ servicesRoot: emptyServicesRoot() });
 
     // Assess
-    bare.resourceCountIs('AWS::Lambda::Function', 0);
+    // The Slack actions endpoint: it answers HTTP, and needs no service folder of the subscribers'.
+    bare.resourceCountIs('AWS::Lambda::Function', 1);
     bare.resourceCountIs('AWS::Events::EventBus', 1);
     bare.resourceCountIs('AWS::S3::Bucket', 1);
     bare.resourceCountIs('AWS::EC2::LaunchTemplate', 1);
-    expect(Object.keys(bare.toJSON().Outputs).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
+    expect(Object.keys(bare.toJSON().Outputs).sort()).toEqual(
+      [...Object.values(STACK_OUTPUTS), 'SlackActionsUrl', 'SlackSigningSecretArn'].sort(),
+    );
   });
 });
 
@@ -480,6 +483,38 @@ describe('the outputs', () => {
       UserPolicyArn: expect.stringMatching(/^<UsersPolicy\w+>$/),
       SlackTokenSecretArn: expect.stringMatching(/^<SlackToken\w+>$/),
       DashboardName: expect.stringMatching(/^<OperationsDashboard\w+>$/),
+      SlackActionsUrl: expect.stringMatching(/^<SlackActionsUrl\w+\.FunctionUrl>$/),
+      SlackSigningSecretArn: expect.stringMatching(/^<SlackActionsSigningSecret\w+>$/),
     });
+  });
+});
+
+describe('the Slack actions endpoint', () => {
+  it('is a public function URL, at most two at once, that may write owners’ requests and read its signing secret', () => {
+    // Act
+    const [id, fn] =
+      Object.entries(
+        template.findResources('AWS::Lambda::Function', {
+          Properties: { FunctionName: 'kismo-slack-actions' },
+        }),
+      )[0] ?? [];
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+
+    // Assess
+    expect(fn?.Properties).toMatchObject({
+      ReservedConcurrentExecutions: 2,
+      Timeout: 10,
+      Environment: { Variables: { SLACK_SIGNING_SECRET_ARN: expect.anything() } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [id, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'kismo/slack-signing-secret',
+      GenerateSecretString: Match.absent(),
+    });
+    expect(policies).toContain('/users/*/sessions/*/requests/*');
+    expect(policies).toContain('/kismo/claims/slack-actions/*');
   });
 });

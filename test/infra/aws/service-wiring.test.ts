@@ -45,8 +45,9 @@ describe('a service folder', () => {
     // Assess
     expect(readdirSync(FIXTURE_SERVICES).sort()).toEqual(['sample-launcher', 'sample-monitor']);
     expect(infraSources).not.toMatch(/sample-(launcher|monitor)/);
-    expect(count(before, 'AWS::Lambda::Function')).toBe(0);
-    expect(count(after, 'AWS::Lambda::Function')).toBe(2);
+    // Before: the Slack actions endpoint only, which is no subscriber.
+    expect(count(before, 'AWS::Lambda::Function')).toBe(1);
+    expect(count(after, 'AWS::Lambda::Function')).toBe(3);
     expect(count(before, 'AWS::SQS::Queue')).toBe(0);
     expect(count(after, 'AWS::SQS::Queue')).toBe(4);
     expect(count(after, 'AWS::Lambda::EventSourceMapping')).toBe(2);

@@ -63,7 +63,7 @@ describe('npx cdk synth', () => {
 
     // Assess
     expect(functions.map((f) => f.Properties.FunctionName).sort()).toEqual(
-      services.map(({ service }) => `kismo-${service.name}`).sort(),
+      [...services.map(({ service }) => `kismo-${service.name}`), 'kismo-slack-actions'].sort(),
     );
     for (const f of functions) {
       const key = (f.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');

@@ -56,7 +56,11 @@ describe('the deployed bundles (a real bundling synth of the fixture services)',
 
   it('are at most 1 MiB each, and load and export a handler in a fresh Node', () => {
     // Assess
-    expect([...assets.keys()].sort()).toEqual(['kismo-sample-launcher', 'kismo-sample-monitor']);
+    expect([...assets.keys()].sort()).toEqual([
+      'kismo-sample-launcher',
+      'kismo-sample-monitor',
+      'kismo-slack-actions',
+    ]);
     for (const [name, file] of assets) {
       expect(statSync(file).size, name).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
       expect(existsSync(`${file}.map`), `${name} has a source map`).toBe(true);
