@@ -11,10 +11,12 @@ import { type KismoConfig, type KismoConfigInput, parseConfig } from '../../serv
 import type { Service } from '../../services/kit/define-service';
 import { discoverServices } from '../../services/kit/discover';
 import { createHandler } from '../../services/kit/lambda';
+import { serviceLogger } from '../../services/kit/logger';
 import type { Chat, Ports } from '../../services/kit/ports';
 import { eventBridgeBus } from '../../services/kit/ports/bus';
 import { s3Objects } from '../../services/kit/ports/objects';
 import { resolveSchedule } from '../../services/kit/schedule';
+import slackActionsEndpoint from '../../services/slack-actions/endpoint';
 import { LocalBus } from './bus/local-bus';
 import { ConsoleChat } from './chat/console-chat';
 import { MovableClock } from './clock/movable-clock';
@@ -39,6 +41,7 @@ import {
   sendEvent,
 } from './queues/service-queues';
 import { createBucket, LOCAL_CREDENTIALS, localS3Client, type Resources } from './resources';
+import { LocalSlackApp } from './slack-app';
 import { checkStateDir, LocalCloudError, readJsonState, writeJsonState } from './state-dir';
 
 export { LOCAL_ACCOUNT, LOCAL_CREDENTIALS };
@@ -90,6 +93,8 @@ export class LocalCloud {
   readonly clock!: MovableClock;
   readonly scheduler!: Scheduler;
   readonly chat!: Chat;
+  /** The Slack app: its signing secret, and the answers to button presses (`/slack/actions`). */
+  readonly slack!: LocalSlackApp;
   readonly services!: readonly Service[];
   readonly queues!: ReadonlyMap<string, ServiceQueue>;
   readonly stateDir!: string;
@@ -204,7 +209,7 @@ type LocalCloudParts = Omit<
 
 /** What the services of the cloud run as: their own role's session, or the operator without IAM. */
 function servicePorts(
-  service: Service,
+  service: Pick<Service, 'name' | 'capabilities' | 'emits'>,
   common: Omit<Ports, 'objects' | 'bus'> & { readonly endpoint: string; readonly config: KismoConfig },
   iam: LocalIam | undefined,
   closers: (() => void)[],
@@ -268,7 +273,9 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       region: config.region,
       now: () => clock.now(),
     });
+    const slack = new LocalSlackApp(options.chat ? {} : { out: process.stdout });
     const gateway = await startGateway({
+      slackActions: (request) => slack.answer(request),
       upstream: fauxqs.url,
       region: config.region,
       account: LOCAL_ACCOUNT,
@@ -333,6 +340,13 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     closers.push(() => ec2.close());
 
     const common = { endpoint: gateway.url, config, compute: ec2, metrics, chat, clock };
+    slack.connect({
+      objects: servicePorts(slackActionsEndpoint, common, iam, closers).objects,
+      config,
+      clock,
+      logger: serviceLogger(slackActionsEndpoint.name),
+      endpoint: gateway.url,
+    });
 
     const queues = new Map<string, ServiceQueue>();
     const pollers: QueuePoller[] = [];
@@ -411,6 +425,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       clock,
       scheduler,
       chat,
+      slack,
       services,
       queues,
       stateDir,

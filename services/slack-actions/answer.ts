@@ -129,11 +129,15 @@ export async function answer(request: HttpRequest, ctx: SlackActionsContext): Pr
   if ('refused' in asked) return told(409, asked.refused, asked.refused);
 
   const now = ctx.now();
-  await ctx.objects.put(
-    requestKey(button.owner, button.sessionId, requestName(now, asked.action)),
-    JSON.stringify(asked),
-    { contentType: 'application/json', ifNoneMatch: true },
-  );
+  await ctx.objects
+    .put(requestKey(button.owner, button.sessionId, requestName(now, asked.action)), JSON.stringify(asked), {
+      contentType: 'application/json',
+      ifNoneMatch: true,
+    })
+    .catch((error: unknown) => {
+      // The same request, in the same millisecond (two presses of one button): it is asked already.
+      if (!(error instanceof PreconditionFailedError)) throw error;
+    });
   scoped.info('button pressed: request written', { action: button.action, by: presser, slackUser });
   await ctx
     .respond(interaction.responseUrl, pressedMessage(interaction, button, ctx))

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { s3Objects } from '../../../services/kit/ports/objects';
+import type { HttpRequest, HttpResponse } from '../../../services/slack-actions/answer';
 import type { Principal } from '../iam/principal';
 import { localS3Client } from '../resources';
 import { escapeXml } from '../s3-text';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   readonly account: string;
   /** The outputs of the local cloud's stand-in for the `kismo` stack (`kismo init` reads them). */
   readonly stackOutputs: () => Readonly<Record<string, string>>;
+  /** Slack's button presses, posted to `/slack/actions` as Slack posts them to the function URL. */
+  readonly slackActions?: (request: HttpRequest) => Promise<HttpResponse>;
 }
 
 const defaultOnError = (error: Error) => process.stderr.write(`kismo local cloud: ${error.message}\n`);
@@ -80,6 +83,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (target.startsWith('AmazonSQS.'))
       return answerSqs(request, response, target.slice('AmazonSQS.'.length));
     if (identity.serves(request)) return identity.answer(request, response, await readBody(request));
+    if (options.slackActions && new URL(request.url ?? '/', 'http://local').pathname === '/slack/actions') {
+      const body = await readBody(request);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value[0] : value,
+        ]),
+      );
+      const answered = await options.slackActions({
+        method: request.method ?? 'GET',
+        headers,
+        body: body.toString('utf8'),
+      });
+      response.writeHead(answered.status, { 'content-type': 'text/plain' });
+      response.end(answered.body);
+      return;
+    }
     let principal: Principal | undefined;
     if (options.guard) {
       const verdict = await options.guard.s3(request);
