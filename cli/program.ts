@@ -62,7 +62,9 @@ has the KismoUser policy the stack deploys, a kismo-owner tag naming them, and a
 their own: profile "local" is yours, "local-<name>" each other's. Every request is signed and judged
 by the policies of the stack, as on AWS: a person reaches their own users/<owner>/ prefix only.
 
-Slack messages go to the console unless KISMO_SLACK_TOKEN holds a bot token.
+Slack messages go to the console unless KISMO_SLACK_TOKEN holds a bot token. Their buttons print
+numbered ([1: Terminate]): type the number and Enter to press one as you, through the same
+endpoint Slack posts presses to (/slack/actions on the local cloud).
 
 Examples:
   kismo dev --user bob --sso-user carol

@@ -1,6 +1,9 @@
 import path from 'node:path';
+import readline from 'node:readline';
+import { ConsoleChat } from '../../infra/local/chat/console-chat';
 import { LocalCloud } from '../../infra/local/cloud';
 import type { SignIn } from '../../infra/local/iam/local-iam';
+import { localSlackMember } from '../../infra/local/slack-app';
 import { createSlackClient, slackChat } from '../../services/kit/ports/chat';
 import { writeProfile } from '../config/profiles';
 import { localOwner } from '../context';
@@ -68,11 +71,14 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
   const people = peopleOf(you, options);
   // Real Slack when a token is given; the console otherwise.
   const token = process.env.KISMO_SLACK_TOKEN;
+  // Each person is a Slack member of the console chat, so messages mention them and they may press.
+  const members = Object.fromEntries([...people.keys()].map((name) => [name, localSlackMember(name)]));
   const cloud = await LocalCloud.start({
     port: options.port,
     stateDir,
     bootDelayMs: options.bootDelay,
     iam: options.iam,
+    config: { slack: { users: members } },
     ...(token ? { chat: slackChat(createSlackClient(token)) } : {}),
   });
   const profiles = [...people].map(([user, signIn]) => {
@@ -108,7 +114,10 @@ export async function dev(options: DevOptions, globals: GlobalOptions): Promise<
       ? `${JSON.stringify(ready)}\n`
       : `kismo local cloud ready at ${cloud.endpoint} in ${seconds}s (profiles ${who}; ${iam}; bucket ${cloud.bucket}, ${ready.services.length} services; Ctrl-C stops it)\n`,
   );
+  const presses =
+    cloud.chat instanceof ConsoleChat ? pressByNumber(cloud, cloud.chat, members[you] ?? '') : undefined;
   await stopped;
+  presses?.close();
   process.stderr.write('kismo dev: stopping…\n');
   await cloud.stop();
   process.stderr.write(`kismo dev: stopped; state kept in ${stateDir}\n`);
@@ -135,4 +144,29 @@ function peopleOf(you: string, options: DevOptions): Map<string, SignIn> {
   }
   for (const name of sso) people.set(name, 'identity-center');
   return people;
+}
+
+/**
+ * Buttons on the console: a message's buttons print with numbers (`[3: Stop now]`); typing `3`
+ * and Enter presses button 3 as you, through `/slack/actions` as Slack would post it.
+ */
+function pressByNumber(cloud: LocalCloud, chat: ConsoleChat, you: string): readline.Interface {
+  const lines = readline.createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', (line) => {
+    const number = /^\s*(\d+)\s*$/.exec(line)?.[1];
+    if (!number) return;
+    const button = chat.buttons[Number(number) - 1];
+    if (!button) {
+      process.stderr.write(`kismo dev: no button ${number} (the console has shown ${chat.buttons.length})\n`);
+      return;
+    }
+    cloud.slack.press(button, you).then(
+      ({ status, body }) => {
+        if (status !== 200)
+          process.stderr.write(`kismo dev: button ${number} refused (${status}): ${body}\n`);
+      },
+      (error: Error) => process.stderr.write(`kismo dev: button ${number} failed: ${error.message}\n`),
+    );
+  });
+  return lines;
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../../services/kit/logger';
 import type { Clock, Objects } from '../../services/kit/ports';
 import { slackSignature } from '../../services/kit/slack-signature';
 import { answer, type HttpRequest, type HttpResponse } from '../../services/slack-actions/answer';
-import { renderBlock, type TextSink } from './chat/console-chat';
+import { renderBlock, type ShownButton, type TextSink } from './chat/console-chat';
 
 /** What a press's answer was: the message that replaced the pressed one, or a reply to one person. */
 export interface SlackResponse {
@@ -55,6 +55,29 @@ export class LocalSlackApp {
     };
   }
 
+  /**
+   * Presses a button shown on the console as Slack would: the press of `slackUser`, signed, posted
+   * to the cloud's `/slack/actions`.
+   */
+  async press(button: ShownButton, slackUser: string): Promise<HttpResponse> {
+    const deps = this.deps;
+    if (!deps) return { status: 503, body: 'the local cloud is starting' };
+    const payload = {
+      type: 'block_actions',
+      user: { id: slackUser },
+      actions: [{ action_id: button.actionId, value: button.value }],
+      response_url: this.responseUrl(`${button.message.ts}-${this.responses.length}`),
+      message: { ts: button.message.ts, blocks: button.message.blocks ?? [] },
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const response = await fetch(`${deps.endpoint}/slack/actions`, {
+      method: 'POST',
+      headers: this.sign(body, deps.clock.now()),
+      body,
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
   async answer(request: HttpRequest): Promise<HttpResponse> {
     const deps = this.deps;
     if (!deps) return { status: 503, body: 'the local cloud is starting' };
@@ -81,4 +104,9 @@ function render(message: Readonly<Record<string, unknown>>): string[] {
     ephemeral ? '── only you can see this' : '── the message, updated',
     ...(blocks.length > 0 ? blocks.flatMap((b) => renderBlock(b)) : [String(message.text ?? '')]),
   ];
+}
+
+/** The Slack member id the local cloud gives a person of it (`ada` → `ULOCALADA`), for mentions and presses. */
+export function localSlackMember(owner: string): string {
+  return `ULOCAL${owner.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
 }

@@ -3,8 +3,9 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runKismo, startKismo, stopWith } from '../support/cli-process';
+import { writeTree } from '../support/push-fixtures';
 
 describe('kismo dev', () => {
   let home: string;
@@ -146,6 +147,35 @@ describe('kismo dev', () => {
       principal: carol.principal,
     });
     expect(lax.line).toMatch(/IAM NOT enforced \(--no-iam\)/);
+  });
+
+  it('prints Slack buttons numbered, and presses one when its number is typed', async () => {
+    // Prepare
+    const stateDir = path.join(home, 'buttons');
+    const data = path.join(home, 'button-data');
+    writeTree(data, { 'a.csv': 'a,b\n' });
+    const dev = await startKismo(['dev', '--port', '0', '--state-dir', stateDir], env, /ready/);
+    let printed = '';
+    dev.child.stdout.on('data', (chunk) => {
+      printed += chunk;
+    });
+    const shown = (pattern: RegExp) =>
+      vi.waitFor(() => expect(printed).toMatch(pattern), { timeout: 20_000 });
+
+    // Act
+    const push = await runKismo(
+      ['push', data, '-t', 'g4dn.xlarge', '--profile', 'local', '--yes', '--json'],
+      env,
+    );
+    await shown(/\[1: Terminate\]/);
+    dev.child.stdin.write('1\n');
+    await shown(/── the message, updated[\s\S]*<@ULOCALADA> pressed \*Terminate\*/);
+    await shown(/Terminated/);
+    const exit = await stopWith(dev.child, 'SIGINT');
+
+    // Assess
+    expect(push.code).toBe(0);
+    expect(exit).toBe(0);
   });
 
   it('refuses a name given as both an IAM user and an Identity Center user, before it starts', async () => {

@@ -20,10 +20,20 @@ export interface PostedMessage extends ChatMessage {
   readonly ts: string;
 }
 
+/** A button shown on the console, by the number it is shown with (the first is 1). */
+export interface ShownButton {
+  readonly actionId: string;
+  readonly value: string;
+  readonly label: string;
+  readonly message: PostedMessage;
+}
+
 /** A `Chat` that prints each message and keeps it in `messages`. */
 export class ConsoleChat implements Chat {
   /** Every message posted, oldest first. */
   readonly messages: PostedMessage[] = [];
+  /** Every button shown: button `n` is `buttons[n - 1]`, so a person can press it by its number. */
+  readonly buttons: ShownButton[] = [];
   readonly #out: TextSink;
   readonly #clock: Clock;
   #lastMicros = 0n;
@@ -35,8 +45,19 @@ export class ConsoleChat implements Chat {
 
   async post(message: ChatMessage): Promise<{ ts: string }> {
     const ts = this.#nextTs();
-    this.messages.push({ ...message, ts });
-    this.#out.write(`${renderMessage(message, ts).join('\n')}\n\n`);
+    const posted = { ...message, ts };
+    this.messages.push(posted);
+    const number = (button: Readonly<Record<string, unknown>>): string => {
+      const label = textOf(button.text);
+      this.buttons.push({
+        actionId: String(button.action_id),
+        value: String(button.value ?? ''),
+        label,
+        message: posted,
+      });
+      return `[${this.buttons.length}: ${label}]`;
+    };
+    this.#out.write(`${renderMessage(message, ts, number).join('\n')}\n\n`);
     return { ts };
   }
 
@@ -51,16 +72,19 @@ export class ConsoleChat implements Chat {
 }
 
 /** The lines a message prints as: a header, then its blocks — or its text, which Slack shows only without blocks. */
-export function renderMessage(message: ChatMessage, ts: string): string[] {
+export function renderMessage(message: ChatMessage, ts: string, button?: ButtonRenderer): string[] {
   const thread = message.threadTs ? ` ↳ thread ${message.threadTs}` : '';
   const body = message.blocks?.length
-    ? message.blocks.flatMap((block) => renderBlock(block))
+    ? message.blocks.flatMap((block) => renderBlock(block, button))
     : [message.text];
   return [`── ${message.channel}${thread} (ts ${ts})`, ...body];
 }
 
+/** How a button prints: `[Stop now]` unless told otherwise (the console numbers them). */
+export type ButtonRenderer = (button: Readonly<Record<string, unknown>>) => string;
+
 /** A Block Kit block as text; mrkdwn (`*bold*`, `<@U123>`) is left as Slack would receive it. */
-export function renderBlock(block: Readonly<Record<string, unknown>>): string[] {
+export function renderBlock(block: Readonly<Record<string, unknown>>, button?: ButtonRenderer): string[] {
   switch (block.type) {
     case 'header':
       return [`▌ ${textOf(block.text)}`];
@@ -75,7 +99,13 @@ export function renderBlock(block: Readonly<Record<string, unknown>>): string[] 
     case 'divider':
       return ['────────'];
     case 'actions':
-      return [list(block.elements).map(elementText).join(' ')];
+      return [
+        list(block.elements)
+          .map((element) =>
+            button && asRecord(element).type === 'button' ? button(asRecord(element)) : elementText(element),
+          )
+          .join(' '),
+      ];
     case 'image':
       return [elementText(block)];
     default:
