@@ -84,7 +84,7 @@ describe('ConsoleChat', () => {
     for (const ts of stamps) expect(ts).toMatch(/^\d+\.\d{6}$/);
   });
 
-  it('shows buttons, images and blocks it does not know instead of dropping them', async () => {
+  it('shows buttons numbered, images and blocks it does not know instead of dropping them', async () => {
     // Prepare
     const out = sink();
     const chat = new ConsoleChat({ out });
@@ -101,6 +101,9 @@ describe('ConsoleChat', () => {
     });
 
     // Assess
-    expect(out.text()).toContain(')\n[Keep alive]\n[image: GPU graph]\n[rich_text block]\n');
+    expect(out.text()).toContain(')\n[1: Keep alive]\n[image: GPU graph]\n[rich_text block]\n');
+    expect(chat.buttons).toEqual([
+      expect.objectContaining({ label: 'Keep alive', message: expect.objectContaining({ channel: 'C01' }) }),
+    ]);
   });
 });
