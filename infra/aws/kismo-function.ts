@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -12,7 +12,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTION_NODE_OPTIONS } from '../bundling/bundle-function';
 import { FunctionBundler } from '../bundling/function-bundler';
-import { acknowledge } from './acknowledgements';
+import type { Grant } from '../iam/policy';
+import { acknowledge, acknowledgeGrants } from './acknowledgements';
 
 /** Lambda refuses a longer description at deploy time, long after synth said nothing. */
 const MAX_DESCRIPTION = 256;
@@ -45,6 +46,8 @@ export interface KismoFunctionProps {
  * nothing else until it is granted more.
  */
 export class KismoFunction extends NodejsFunction {
+  readonly #role: Role;
+
   constructor(scope: Construct, id: string, props: KismoFunctionProps) {
     const functionName = `kismo-${props.serviceName}`;
     // Made beside the function: NodejsFunction takes them as props, before `this` exists.
@@ -80,10 +83,17 @@ export class KismoFunction extends NodejsFunction {
         ...props.environment,
       },
     });
+    this.#role = role;
     acknowledge(this, {
       id: 'AwsSolutions-L1',
       reason:
         'kismo pins Node.js 22 LTS (DESIGN.md §7), the version its tests run on; moving to a newer runtime is a deliberate upgrade',
     });
+  }
+
+  /** Adds IAM grants (`infra/iam/`) to the function's role, each wildcard acknowledged with its reason. */
+  allow(grants: readonly Grant[]): void {
+    for (const grant of grants) this.#role.addToPrincipalPolicy(PolicyStatement.fromJson(grant.statement));
+    acknowledgeGrants(this.#role, grants);
   }
 }

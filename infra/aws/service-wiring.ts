@@ -2,7 +2,6 @@ import { Aws, Duration, TimeZone } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -20,7 +19,6 @@ import type { KismoConfig } from '../../services/kit/config';
 import type { Service } from '../../services/kit/define-service';
 import { resolveSchedule } from '../../services/kit/schedule';
 import type { Grant } from '../iam/policy';
-import { acknowledgeGrants } from './acknowledgements';
 import { eventPattern, pascal } from './event-routing';
 import { KismoFunction } from './kismo-function';
 
@@ -96,10 +94,7 @@ export class ServiceWiring extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    const role = this.function.role;
-    if (!role) throw new Error(`${service.name}: KismoFunction always has a role`);
-    for (const grant of props.grants) role.addToPrincipalPolicy(PolicyStatement.fromJson(grant.statement));
-    acknowledgeGrants(role, props.grants);
+    this.function.allow(props.grants);
 
     this.rules = service.consumes
       .filter((contract) => contract.source !== SCHEDULER_SOURCE)

@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -7,7 +6,7 @@ import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../contracts/stack-outputs';
 import slackActionsEndpoint from '../../services/slack-actions/endpoint';
 import type { Grant } from '../iam/policy';
-import { acknowledge, acknowledgeGrants } from './acknowledgements';
+import { acknowledge } from './acknowledgements';
 import { KismoFunction } from './kismo-function';
 
 export interface SlackEndpointProps {
@@ -58,11 +57,8 @@ export class SlackEndpoint extends Construct {
       logRetention: props.logRetention,
       reservedConcurrentExecutions: endpoint.reservedConcurrency,
     });
-    const { role } = this.function;
-    if (!role) throw new Error(`${endpoint.name}: KismoFunction always has a role`);
-    for (const grant of props.grants) role.addToPrincipalPolicy(PolicyStatement.fromJson(grant.statement));
-    acknowledgeGrants(role, props.grants);
-    this.signingSecret.grantRead(role);
+    this.function.allow(props.grants);
+    this.signingSecret.grantRead(this.function);
 
     this.url = new FunctionUrl(this, 'Url', { function: this.function, authType: FunctionUrlAuthType.NONE });
   }
