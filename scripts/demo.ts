@@ -8,8 +8,10 @@ import { push } from '../cli/commands/push';
 import { main } from '../cli/main';
 import { processIo } from '../cli/push/io';
 import type { EventEnvelope } from '../contracts/kit/contract';
+import type { ConsoleChat } from '../infra/local/chat/console-chat';
 import { MovableClock } from '../infra/local/clock/movable-clock';
 import { LocalCloud } from '../infra/local/cloud';
+import { localSlackMember } from '../infra/local/slack-app';
 import { describeEvent } from './demo/describe-event';
 
 const DATA = path.resolve(import.meta.dirname, '..', 'examples', 'data');
@@ -28,6 +30,8 @@ const cloud = await LocalCloud.start({
   stateDir: path.join(home, 'state'),
   clock,
   realtimeSchedules: false,
+  // The owner is a Slack member of the console chat: mentioned, and able to press buttons.
+  config: { slack: { users: { [owner]: localSlackMember(owner) } } },
 });
 process.stdout.write(`  ready at ${cloud.endpoint} with ${cloud.services.map((s) => s.name).join(', ')}\n`);
 // The owner: an IAM user of the local cloud tagged kismo-owner, with the KismoUser policy and an instance role, as on AWS.
@@ -67,6 +71,13 @@ try {
 
   say('An idle hour in business hours (10:00–11:00 Tokyo): the owner is mentioned');
   await cloud.advance(HOUR);
+
+  say('The owner presses [Keep 2 h] on that message: Slack posts the press, kismo keeps the instance');
+  const keep = (cloud.chat as ConsoleChat).buttons.findLast((b) => b.actionId === 'kismo:keep-2h');
+  if (!keep) throw new Error('the idle mention has no Keep 2 h button');
+  const pressed = await cloud.slack.press(keep, localSlackMember(owner));
+  if (pressed.status !== 200) throw new Error(`the press was refused (${pressed.status}): ${pressed.body}`);
+  await cloud.settle();
 
   say('Evening: business hours end at 19:00; two idle readings in a row stop the instance');
   await cloud.advance(10 * HOUR);

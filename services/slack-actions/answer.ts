@@ -54,6 +54,15 @@ const LABELS: Record<ButtonAction, string> = {
   terminate: 'Terminate',
 };
 
+/** The command each button stands for. */
+const COMMANDS: Record<ButtonAction, string> = {
+  stop: 'stop',
+  'keep-2h': 'keep',
+  'keep-today': 'keep',
+  'keep-overnight': 'keep',
+  terminate: 'down',
+};
+
 const HOUR_MS = 3600_000;
 
 /**
@@ -198,7 +207,7 @@ function pressedMessage(
     hour: '2-digit',
     minute: '2-digit',
   }).format(ctx.now());
-  const line = `<@${interaction.slackUser}> pressed *${LABELS[button.action]}* at ${time}: kismo is on it, and says so in this thread when it is done.`;
+  const line = `<@${interaction.slackUser}> pressed *${LABELS[button.action]}* at ${time}, as \`kismo ${COMMANDS[button.action]} ${button.sessionId}\` would.`;
   const kept = (interaction.messageBlocks ?? []).filter((block) => block.type !== 'actions');
   return {
     replace_original: true,
