@@ -85,6 +85,17 @@ export const kismoConfigSchema = z.object({
        */
       operators: z.array(ownerSchema).default([]),
     })
+    .superRefine((slack, issues) => {
+      for (const [i, operator] of slack.operators.entries()) {
+        if (!(operator in slack.users)) {
+          issues.addIssue({
+            code: 'custom',
+            path: ['operators', i],
+            message: `${operator} has no Slack member in slack.users, so no press can be theirs: add one`,
+          });
+        }
+      }
+    })
     .default({ channel: '#kismo', operatorsChannel: '#kismo-ops', users: {}, operators: [] }),
 });
 

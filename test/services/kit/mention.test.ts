@@ -32,5 +32,8 @@ describe('mentioning an owner on Slack', () => {
     expect(() => parseConfig({ bucket: 'kismo-data', slack: { users: { alice: '@alice' } } })).toThrow(
       /slack\.users\.alice: a Slack member id, like U012AB3CD/,
     );
+    expect(() => parseConfig({ bucket: 'kismo-data', slack: { operators: ['olga'] } })).toThrow(
+      /slack\.operators\.0: olga has no Slack member in slack\.users/,
+    );
   });
 });
