@@ -15,19 +15,26 @@ export type WindowReading =
 /** The time a sweep looks back over, and the period of its datapoints. */
 export type Window = MetricsWindow;
 
+/** How many of a window's periods may have no datapoint, and the window still count. */
+export const MISSING_PERIODS_ALLOWED = 1;
+
 /**
- * Whether datapoints (one per period, stamped at the period's start) cover the window. One empty
- * period is tolerated anywhere — a reporter's tick landing on the other side of a period boundary,
- * or a single lost put — but no longer gap: a reporter that stopped is not an idle machine.
+ * Whether datapoints (one per period, stamped at the period's start) cover the window: at most
+ * one of its periods (one five-minute point of twelve) may be empty — a reporter's tick landing on
+ * the other side of a period boundary, or a single lost put. Two empty periods, together or
+ * apart, and the window does not count: a reporter that stopped, or keeps stopping, is not an
+ * idle machine.
  */
 export function coversWindow(timestamps: readonly Date[], window: Window): boolean {
   const period = window.periodSeconds * 1000;
-  let coveredUntil = window.start.getTime();
-  for (const t of [...timestamps].map(Number).sort((a, b) => a - b)) {
-    if (t - coveredUntil > period) return false;
-    coveredUntil = Math.max(coveredUntil, t + period);
+  const start = window.start.getTime();
+  const periods = Math.round((window.end.getTime() - start) / period);
+  const covered = new Set<number>();
+  for (const t of timestamps) {
+    const index = Math.floor((t.getTime() - start) / period);
+    if (index >= 0 && index < periods) covered.add(index);
   }
-  return window.end.getTime() - coveredUntil <= period;
+  return periods - covered.size <= MISSING_PERIODS_ALLOWED;
 }
 
 /** The largest value, or `undefined` for none. */

@@ -6,7 +6,7 @@ import {
   type Policy,
 } from '../../../services/idle-monitor/decide';
 import type { IdleState } from '../../../services/idle-monitor/idle-state';
-import type { WindowReading } from '../../../services/idle-monitor/window-reading';
+import { coversWindow, type WindowReading } from '../../../services/idle-monitor/window-reading';
 import { calendarSchema } from '../../../services/kit/config';
 import { businessCalendar } from '../../../services/shared/calendar';
 
@@ -201,5 +201,28 @@ describe('the idle decision table', () => {
     // Assess
     expect(summary(friday)).toBe('warn 1');
     expect(summary(monday)).toBe('mention');
+  });
+});
+
+describe('which windows the table judges: at most one of the twelve five-minute points missing', () => {
+  const window = { start: new Date('2026-11-30T10:00:00Z'), end: new Date(MON_2000), periodSeconds: 300 };
+  const points = (minutes: readonly number[]) =>
+    minutes.map((m) => new Date(window.start.getTime() + m * 60_000));
+  const ALL = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55];
+
+  it.each([
+    ['all 12 points idle', ALL, 'stop'],
+    ['11 of 12 (one lost put)', ALL.filter((m) => m !== 30), 'stop'],
+    ['10 of 12 (two lost, apart)', ALL.filter((m) => m !== 10 && m !== 40), 'report-missing'],
+    ['6 of 12 (every other one: half an hour of silence)', ALL.filter((m) => m % 10 === 0), 'report-missing'],
+  ])('idle readings in %s, evening, one strike → %s', (_, minutes, expected) => {
+    // Prepare
+    const reading = coversWindow(points(minutes), window) ? IDLE : MISSING;
+
+    // Act
+    const decision = decide(reading, new Date(MON_2000), state({ strikes: 1 }), tokyo);
+
+    // Assess
+    expect(summary(decision)).toBe(expected);
   });
 });

@@ -140,6 +140,9 @@ describe('readActivity', () => {
     ['two lost puts in a row', [0, 5, 10, 15, 20, 35, 40, 45, 50, 55], false],
     ['the last quarter of an hour missing', [0, 5, 10, 15, 20, 25, 30, 35, 40], false],
     ['nothing', [], false],
+    ['every other period (half an hour of silence in all)', [0, 10, 20, 30, 40, 50], false],
+    ['two lost puts apart', [0, 5, 15, 20, 25, 30, 35, 45, 50, 55], false],
+    ['one lost put and the last one late', [0, 5, 10, 15, 25, 30, 35, 40, 45, 50], false],
   ])('a window with datapoints in %s is covered: %s', (_, minutes, expected) => {
     // Act
     const covered = coversWindow(minutes.map(minute), window);
