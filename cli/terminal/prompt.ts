@@ -1,3 +1,5 @@
+import { CliError } from '../errors';
+
 /** Where questions are asked and answered: the terminal, or a test's streams. */
 export interface PromptIo {
   readonly input: NodeJS.ReadableStream;
@@ -24,13 +26,27 @@ export async function choose(
   return choices.find((c) => c.value === answer)?.value;
 }
 
+/**
+ * One question, one line of answer. Ctrl-D (the input ends) or Ctrl-C cancels: a `CANCELLED`
+ * error, so the command ends non-zero (130 for Ctrl-C, as a shell reports it) having done nothing.
+ */
 async function ask(io: PromptIo, text: string): Promise<string> {
   // Loaded when a question is asked: most runs (`--yes`, scripts) never ask one.
   const { createInterface } = await import('node:readline/promises');
   const readline = createInterface({ input: io.input, output: io.output, terminal: false });
+  let onInterrupt: (() => void) | undefined;
   try {
-    return await readline.question(text);
+    return await new Promise<string>((resolve, reject) => {
+      onInterrupt = () =>
+        reject(new CliError('CANCELLED', 'cancelled (Ctrl-C): nothing was sent or launched', 130));
+      process.once('SIGINT', onInterrupt);
+      readline.once('close', () =>
+        reject(new CliError('CANCELLED', 'cancelled (the input ended): nothing was sent or launched')),
+      );
+      readline.question(text).then(resolve, reject);
+    });
   } finally {
+    if (onInterrupt) process.off('SIGINT', onInterrupt);
     readline.close();
   }
 }
