@@ -204,4 +204,27 @@ describe('kismo init', () => {
     });
     expect(() => readFileSync(path.join(home, 'kismo/config.json'))).toThrow();
   });
+
+  it('turns the SDK’s bare messages into coded ones with the next step', async () => {
+    // Prepare
+    const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+    // Act
+    cfn
+      .on(DescribeStacksCommand)
+      .rejectsOnce(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    const noCredentials = init({ region: 'ap-northeast-1' }, globals);
+    await expect(noCredentials).rejects.toMatchObject({
+      code: 'NO_CREDENTIALS',
+      message: expect.stringMatching(/aws configure.*aws sso login/),
+    });
+    cfn.on(DescribeStacksCommand).rejectsOnce(sdkError('Error', 'Region is missing'));
+    const noRegion = init({}, globals);
+
+    // Assess
+    await expect(noRegion).rejects.toMatchObject({
+      code: 'NO_REGION',
+      message: expect.stringMatching(/--region/),
+    });
+  });
 });
