@@ -28,6 +28,8 @@ export function buildProgram(): Command {
     .option('--json', 'print results as JSON (one object per line)', false)
     .option('--debug', 'print stack traces and debug logs', false)
     .showHelpAfterError('(add --help for usage)')
+    // Each command's --help lists --profile, --json and --debug too: they work everywhere.
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ outputError: (text, write) => write(text) });
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -94,7 +96,7 @@ the attribute Identity Center maps for your session. IAM scopes all you may do t
 init proves which owner that is and keeps it in the profile.
 
 Examples:
-  aws sso login --profile team && kismo init --aws-profile team
+  kismo init --aws-profile team        (after: aws sso login --profile team)
   kismo init --stack kismo --region eu-west-1`,
     )
     .action(async (options) => (await import('./commands/init')).init(options, globals()));
@@ -169,7 +171,12 @@ record (users/<owner>/sync/<name>.json) shows that the last push of it was this 
 one small read stands for the listing. Changed objects by hand, outside kismo? Use --verify.
 
 --wait follows users/<owner>/sessions/<id>/status.json, which the session journal writes. Where no
-journal runs yet, push reports that and is done once the manifest is written.`,
+journal runs yet, push reports that and is done once the manifest is written.
+
+Examples:
+  kismo push ./data -t p3.2xlarge
+  kismo push ./data -t g5.xlarge --run 'python train.py' --then stop --wait
+  kismo push ./data -t g4dn.xlarge --name mnist-v2 --yes --json`,
     )
     .action(async (dir: string, options) => {
       await (await import('./commands/push')).push(dir, options, globals());
@@ -179,11 +186,16 @@ journal runs yet, push reports that and is done once the manifest is written.`,
     .command('status')
     .description('show a session: state, instance, address, how to connect, price')
     .argument('<session>', 'the session id (`kismo ls` lists them)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kismo status 20261130-010000-ab12cd\n  kismo status 20261130-010000-ab12cd --json',
+    )
     .action(async (session: string) => (await import('./commands/status')).status(session, globals()));
 
   program
     .command('ls')
     .description('list your sessions, newest first: state, type, uptime, idle strikes, price')
+    .addHelpText('after', '\nExamples:\n  kismo ls\n  kismo ls --profile aws --json')
     .action(async () => (await import('./commands/ls')).ls(globals()));
 
   const control =
@@ -192,21 +204,21 @@ journal runs yet, push reports that and is done once the manifest is written.`,
     .command('stop')
     .description("stop a session's instance: its disk stays, business hours do not start it again")
     .argument('<session>', 'the session id (`kismo ls` lists them)')
-    .addHelpText('after', control)
+    .addHelpText('after', `${control}\n\nExample:\n  kismo stop 20261130-010000-ab12cd`)
     .action(async (session: string) => (await import('./commands/stop')).stop(session, globals()));
 
   program
     .command('start')
     .description("start a session's stopped instance again")
     .argument('<session>', 'the session id (`kismo ls` lists them)')
-    .addHelpText('after', control)
+    .addHelpText('after', `${control}\n\nExample:\n  kismo start 20261130-010000-ab12cd`)
     .action(async (session: string) => (await import('./commands/start')).start(session, globals()));
 
   program
     .command('down')
     .description("terminate a session's instance for good (the dataset and outputs stay in S3)")
     .argument('<session>', 'the session id (`kismo ls` lists them)')
-    .addHelpText('after', control)
+    .addHelpText('after', `${control}\n\nExample:\n  kismo down 20261130-010000-ab12cd`)
     .action(async (session: string) => (await import('./commands/down')).down(session, globals()));
 
   program
@@ -217,7 +229,10 @@ journal runs yet, push reports that and is done once the manifest is written.`,
       '--until <time>',
       'an ISO time (2026-12-01T09:00, local unless it has a zone), HH:MM, "tomorrow HH:MM", or a duration: 3h, 90m, 1d',
     )
-    .addHelpText('after', control)
+    .addHelpText(
+      'after',
+      `${control}\n\nExamples:\n  kismo keep 20261130-010000-ab12cd --until 3h\n  kismo keep 20261130-010000-ab12cd --until 'tomorrow 09:00'`,
+    )
     .action(async (session: string, options: { until: string }) =>
       (await import('./commands/keep')).keep(session, options, globals()),
     );

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../cli/program';
 import packageJson from '../../package.json' with { type: 'json' };
 import { kismoInProcess } from '../support/cli-process';
 
@@ -69,4 +70,19 @@ describe('kismo --json: every outcome a script reads is JSON', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: kismo ls/);
   });
+});
+
+describe('every command’s --help', () => {
+  it.each(buildProgram().commands.map((c) => c.name()))(
+    '%s shows the global options and an example',
+    async (name) => {
+      // Act
+      const run = await kismoInProcess(name, '--help');
+
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/Global Options:[\s\S]*--profile[\s\S]*--json[\s\S]*--debug/);
+      expect(run.stdout).toMatch(new RegExp(`Examples?:\\n  kismo ${name}`));
+    },
+  );
 });
