@@ -198,6 +198,33 @@ Examples:
     .addHelpText('after', '\nExamples:\n  kismo ls\n  kismo ls --profile aws --json')
     .action(async () => (await import('./commands/ls')).ls(globals()));
 
+  program
+    .command('pull')
+    .description("download a session's outputs (what --run left in its outputs folder)")
+    .argument('<session>', 'the session id (`kismo ls` lists them)')
+    .argument('[dir]', 'where to put them (default: ./<session>-outputs)')
+    .addOption(
+      new Option('--concurrency <n>', 'files in flight at once').default(8).argParser((value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1 || n > 64)
+          throw new InvalidArgumentError('a whole number from 1 to 64');
+        return n;
+      }),
+    )
+    .addHelpText(
+      'after',
+      `
+Only files missing or changed in DIR are fetched (DIR/.kismo-pull.json remembers what was); a file
+is written beside its name and renamed once whole, and an interrupted pull, run again, resumes it.
+
+Examples:
+  kismo pull 20261130-010000-ab12cd
+  kismo pull 20261130-010000-ab12cd ./results --json`,
+    )
+    .action(async (session: string, dir: string | undefined, options: { concurrency: number }) =>
+      (await import('./commands/pull')).pull(session, dir, options, globals()),
+    );
+
   const control =
     '\nkismo writes a request under your session; session-control, which has the EC2 rights you do not,\nchecks that the session is yours and acts within seconds. `kismo status SESSION` shows the result.';
   program

@@ -6,17 +6,21 @@ import type { PushIo } from './io';
  * confirmed stays in the index, no manifest is written, and the exit code is 130. A second Ctrl-C
  * exits at once, for whoever cannot wait for requests to unwind.
  */
-export async function interruptible<T>(io: PushIo, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function interruptible<T>(
+  io: PushIo,
+  work: (signal: AbortSignal) => Promise<T>,
+  what: { readonly command: string; readonly message: string } = {
+    command: 'kismo push',
+    message:
+      'push interrupted: nothing was launched; run the same command again to send only what is missing',
+  },
+): Promise<T> {
   const controller = new AbortController();
   const signals = io.signals ?? process;
-  const interrupted = new CliError(
-    'INTERRUPTED',
-    'push interrupted: nothing was launched; run the same command again to send only what is missing',
-    130,
-  );
+  const interrupted = new CliError('INTERRUPTED', what.message, 130);
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
-    io.stderr.write('\nkismo push: stopping (Ctrl-C again to quit at once)…\n');
+    io.stderr.write(`\n${what.command}: stopping (Ctrl-C again to quit at once)…\n`);
     controller.abort(interrupted);
   };
   signals.on('SIGINT', onSignal);

@@ -19,6 +19,23 @@ export interface ProgressStreams {
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** How a display names its command and its plan. */
+export interface ProgressLabels {
+  readonly command: string;
+  plan(plan: { files: number; bytes: number; skipped: number; deletions: number }): string;
+}
+
+export const PUSH_LABELS: ProgressLabels = {
+  command: 'kismo push',
+  plan: (p) =>
+    `${p.files} files to check or send (${formatBytes(p.bytes)}), ${p.skipped} unchanged, ${p.deletions} to delete`,
+};
+
+export const PULL_LABELS: ProgressLabels = {
+  command: 'kismo pull',
+  plan: (p) => `${p.files} files to fetch (${formatBytes(p.bytes)}), ${p.skipped} already here`,
+};
+
 /** Counts, rate and ETA, shared by every display. */
 class Tally {
   files = 0;
@@ -52,7 +69,11 @@ class Tally {
  * Makes the display for a mode. Lines and JSON are throttled: a 20,000-file push prints a few
  * dozen, not 20,000. The bar's library loads only for the bar.
  */
-export async function createProgress(mode: ProgressMode, streams: ProgressStreams): Promise<SyncProgress> {
+export async function createProgress(
+  mode: ProgressMode,
+  streams: ProgressStreams,
+  labels: ProgressLabels = PUSH_LABELS,
+): Promise<SyncProgress> {
   const bars = mode === 'bar' ? await import('cli-progress') : undefined;
   const tally = new Tally();
   const everySeconds = mode === 'json' ? 1 : 2;
@@ -74,7 +95,7 @@ export async function createProgress(mode: ProgressMode, streams: ProgressStream
     } else if (mode === 'lines') {
       const eta = tally.eta === undefined ? '' : ` · ETA ${formatSeconds(tally.eta)}`;
       streams.stderr.write(
-        `kismo push: ${tally.files}/${tally.totalFiles} files · ${formatBytes(tally.bytes)}/${formatBytes(tally.totalBytes)} · ${formatBytes(tally.rate)}/s${eta}\n`,
+        `${labels.command}: ${tally.files}/${tally.totalFiles} files · ${formatBytes(tally.bytes)}/${formatBytes(tally.totalBytes)} · ${formatBytes(tally.rate)}/s${eta}\n`,
       );
     }
   };
@@ -85,9 +106,7 @@ export async function createProgress(mode: ProgressMode, streams: ProgressStream
       tally.totalBytes = plan.bytes;
       if (mode === 'json') streams.stdout.write(`${JSON.stringify({ event: 'plan', ...plan })}\n`);
       if (mode === 'lines' || mode === 'bar') {
-        streams.stderr.write(
-          `kismo push: ${plan.files} files to check or send (${formatBytes(plan.bytes)}), ${plan.skipped} unchanged, ${plan.deletions} to delete\n`,
-        );
+        streams.stderr.write(`${labels.command}: ${labels.plan(plan)}\n`);
       }
       if (bars && plan.files > 0) {
         bar = new bars.SingleBar(

@@ -110,6 +110,15 @@ export interface DataBucket extends Objects {
     options?: RequestOptions,
   ): Promise<string>;
   abortUpload(key: string, uploadId: string): Promise<void>;
+  /**
+   * Streams an object's body from byte `from` on, only if its ETag is still `ifMatch` when given
+   * (`PreconditionFailedError` otherwise: it changed since a download began); `undefined` when
+   * there is none.
+   */
+  download(
+    key: string,
+    options?: RequestOptions & { readonly from?: number; readonly ifMatch?: string },
+  ): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly etag: string } | undefined>;
 }
 
 /** A conditional write lost its race: someone else wrote the object first. */
@@ -269,6 +278,27 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
         const body = output.Body ? await output.Body.transformToByteArray() : new Uint8Array();
         return { key, body, etag: output.ETag ?? '', lastModified: output.LastModified };
       });
+    },
+
+    async download(key, options = {}) {
+      try {
+        const output = await client.send(
+          new GetObjectCommand({
+            ...at(key),
+            ...(options.from ? { Range: `bytes=${options.from}-` } : {}),
+            ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
+          }),
+          { abortSignal: options.signal },
+        );
+        const body = (output.Body as AsyncIterable<Uint8Array> | undefined) ?? (async function* () {})();
+        return { body, etag: bareEtag(output.ETag ?? '') };
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        if (nameOf(error) === 'PreconditionFailed' || statusOf(error) === 412) {
+          throw new PreconditionFailedError(key);
+        }
+        throw error;
+      }
     },
 
     async put(key, body, options = {}) {
