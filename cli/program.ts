@@ -150,8 +150,11 @@ Examples:
           return n;
         }),
     )
-    .option('--wait', 'follow the session until it is ready or failed (default on a terminal)')
-    .option('--no-wait', 'end once the manifest is written')
+    .option(
+      '--wait',
+      "follow the session until it is ready or failed; with --run, until the run ends, and exit with the run's code",
+    )
+    .option('--no-wait', 'end once the manifest is written, without waiting for the launch')
     .option('-y, --yes', 'do not ask for confirmation', false)
     .option(
       '--verify',
@@ -170,8 +173,12 @@ What the bucket holds is checked against a listing of the dataset, unless the da
 record (users/<owner>/sync/<name>.json) shows that the last push of it was this machine's: then
 one small read stands for the listing. Changed objects by hand, outside kismo? Use --verify.
 
---wait follows users/<owner>/sessions/<id>/status.json, which the session journal writes. Where no
-journal runs yet, push reports that and is done once the manifest is written.
+push follows users/<owner>/sessions/<id>/status.json, which the session journal writes: on a
+terminal until the session is ready; off one (a script), until the launch is accepted or refused,
+so the exit code says which (1 if refused); --wait, until ready; --wait with --run, until the run
+ends, exiting with the run's exit code, or 255 if the session failed before the run could end
+(as ssh does with a remote command). Where no journal runs yet, push says so and is done once the
+manifest is written.
 
 Examples:
   kismo push ./data -t p3.2xlarge

@@ -32,7 +32,7 @@ export interface PushOptions {
   readonly outputs?: string;
   readonly then?: (typeof thenActions)[number];
   readonly concurrency: number;
-  /** `undefined`: wait on a terminal only. */
+  /** `true`: until ready (or the run's end with `run`); `false`: not at all; `undefined`: until ready on a terminal, until the launch is decided off one. */
   readonly wait?: boolean;
   readonly yes: boolean;
   /** List the bucket even when the dataset's sync record matches the index. */
@@ -133,10 +133,21 @@ export async function push(
     };
     // People see that the push is done at once; scripts get the result as the last line, after the wait.
     if (!globals.json) printResult(result, false, io);
-    const wait = options.wait ?? Boolean(io.stdout.isTTY);
+    // --no-wait: done now. --wait: until ready, or the run's end. Otherwise on a terminal until
+    // ready, and off one (a script) until the launch is accepted or refused, so its exit code says.
+    const until =
+      options.wait === false
+        ? undefined
+        : options.wait === true
+          ? options.run
+            ? 'run-end'
+            : 'ready'
+          : io.stdout.isTTY
+            ? 'ready'
+            : 'launch';
     // Following a session (its status schemas, the polling) loads only when asked for.
-    const session = wait
-      ? await (await import('../push/wait')).waitForSession(context, result, globals.json, io)
+    const session = until
+      ? await (await import('../push/wait')).waitForSession(context, result, globals.json, io, until)
       : undefined;
     if (globals.json) printResult(session ? { ...result, session } : result, true, io);
     else if (session?.connect) io.stdout.write(`connect: ${session.connect}\n`);

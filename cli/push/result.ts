@@ -8,6 +8,8 @@ export interface SessionOutcome {
   readonly connect?: string;
   readonly address?: string;
   readonly reason?: string;
+  /** With `--run`: the run's exit code, once it ended. */
+  readonly exitCode?: number;
 }
 
 /** What `kismo push` prints last: with `--json`, this object is the last line. */

@@ -19,6 +19,8 @@ export interface FollowOptions {
   readonly appearWithinMs?: number;
   /** How long to follow at most. @default 45 min (the boot deadline is 30) */
   readonly timeoutMs?: number;
+  /** When following ends. @default a settled state (ready, failed, finished, terminated) */
+  readonly until?: (status: SessionStatus) => boolean;
   /** The first wait between reads; it grows by half each quiet read, up to `maxIntervalMs`. @default 1 s */
   readonly minIntervalMs?: number;
   /** @default 10 s */
@@ -56,7 +58,7 @@ export async function followSession(options: FollowOptions): Promise<FollowResul
         options.onStatus?.(status);
         interval = minInterval;
       }
-      if (settledStates.includes(status.state)) return { kind: 'settled', status };
+      if ((options.until ?? isSettled)(status)) return { kind: 'settled', status };
     } else {
       interval = Math.min(maxInterval, Math.round(interval * 1.5));
     }
@@ -66,6 +68,8 @@ export async function followSession(options: FollowOptions): Promise<FollowResul
     await sleep(interval, undefined, { signal: options.signal });
   }
 }
+
+const isSettled = (status: SessionStatus): boolean => settledStates.includes(status.state);
 
 /** The status and its ETag; `undefined` while there is none, it has not changed, or this CLI cannot read it. */
 async function readStatus(

@@ -53,10 +53,14 @@ describe('kismo as a single executable, on a machine with no Node', () => {
     writeTree(path.join(project, 'data'), { 'a.csv': 'a,b\n', 'pkg/__init__.py': '', 'ü ber.txt': 'x\n' });
 
     // Act
-    const run = await runProcess(exe, ['push', './data', '-t', 'g4dn.xlarge', '--yes', '--json'], {
-      env,
-      cwd: project,
-    });
+    const run = await runProcess(
+      exe,
+      ['push', './data', '-t', 'g4dn.xlarge', '--yes', '--no-wait', '--json'],
+      {
+        env,
+        cwd: project,
+      },
+    );
 
     // Assess
     expect(run.stderr).not.toMatch(/kismo: [A-Z_]+:/);

@@ -103,7 +103,7 @@ describe('kismo as a package: npm pack, npm install -g, and plain `kismo …` af
     // Prepare
     const project = path.join(home, 'project');
     writeTree(path.join(project, 'data'), AWKWARD);
-    const push = ['push', './data', '-t', 'g4dn.xlarge', '--yes', '--json'];
+    const push = ['push', './data', '-t', 'g4dn.xlarge', '--yes', '--no-wait', '--json'];
 
     // Act
     const first = await runProcess(kismo, push, { env, cwd: project });
@@ -143,6 +143,7 @@ describe('kismo as a package: npm pack, npm install -g, and plain `kismo …` af
         '-t',
         'g4dn.xlarge',
         '--yes',
+        '--no-wait',
         '--json',
       ],
       { env: { ...process.env, ...env }, cwd: elsewhere, timeoutMs: 60_000 },

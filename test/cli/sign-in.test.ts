@@ -101,7 +101,17 @@ describe('signing in to kismo on AWS: IAM users and Identity Center users', () =
     const init = await runKismo(['init', '--json'], as);
     const doctor = await runKismo(['doctor', '--profile', 'aws', '--json'], as);
     const push = await runKismo(
-      ['push', path.join(dir, 'data'), '-t', 'g4dn.xlarge', '--profile', 'aws', '--yes', '--json'],
+      [
+        'push',
+        path.join(dir, 'data'),
+        '-t',
+        'g4dn.xlarge',
+        '--profile',
+        'aws',
+        '--yes',
+        '--no-wait',
+        '--json',
+      ],
       as,
     );
 
@@ -128,7 +138,17 @@ describe('signing in to kismo on AWS: IAM users and Identity Center users', () =
     const init = await runKismo(['init', '--aws-profile', 'team', '--json'], env);
     const doctor = await runKismo(['doctor', '--profile', 'aws', '--json'], env);
     const push = await runKismo(
-      ['push', path.join(dir, 'data'), '-t', 'g4dn.xlarge', '--profile', 'aws', '--yes', '--json'],
+      [
+        'push',
+        path.join(dir, 'data'),
+        '-t',
+        'g4dn.xlarge',
+        '--profile',
+        'aws',
+        '--yes',
+        '--no-wait',
+        '--json',
+      ],
       env,
     );
 

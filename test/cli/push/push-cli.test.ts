@@ -48,7 +48,7 @@ describe('kismo push, the real CLI against the local cloud', () => {
     const from = log.events.length;
 
     // Act
-    const run = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--json'], env);
+    const run = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--no-wait', '--json'], env);
     await log.settle();
 
     // Assess
@@ -102,7 +102,7 @@ describe('kismo push, the real CLI against the local cloud', () => {
     const from = log.events.length;
     const child = spawn(
       process.execPath,
-      [KISMO_BIN, 'push', folder, '-t', 'g4dn.xlarge', '--concurrency', '2'],
+      [KISMO_BIN, 'push', folder, '-t', 'g4dn.xlarge', '--no-wait', '--concurrency', '2'],
       {
         env: { ...process.env, ...env },
       },
@@ -122,7 +122,7 @@ describe('kismo push, the real CLI against the local cloud', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', (exit) => resolve(exit)));
     stopTap();
     const middle = await log.settle();
-    const rerun = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--json'], env);
+    const rerun = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--no-wait', '--json'], env);
     await log.settle();
 
     // Assess
@@ -146,7 +146,7 @@ describe('kismo push, the real CLI against the local cloud', () => {
     const from = log.events.length;
     const child = spawn(
       process.execPath,
-      [KISMO_BIN, 'push', folder, '-t', 'g4dn.xlarge', '--concurrency', '2'],
+      [KISMO_BIN, 'push', folder, '-t', 'g4dn.xlarge', '--no-wait', '--concurrency', '2'],
       {
         env: { ...process.env, ...env },
         stdio: 'ignore',
@@ -167,10 +167,10 @@ describe('kismo push, the real CLI against the local cloud', () => {
     stopTap();
     const middle = await log.settle();
     const firstRun = log.created(prefix, from);
-    const rerun = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--json'], env);
+    const rerun = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--no-wait', '--json'], env);
     const end = await log.settle();
     const secondRun = log.created(prefix, middle);
-    const again = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--json'], env);
+    const again = await runKismo(['push', folder, '-t', 'g4dn.xlarge', '--no-wait', '--json'], env);
     await log.settle();
 
     // Assess

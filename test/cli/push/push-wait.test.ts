@@ -107,6 +107,70 @@ describe('kismo push --wait', () => {
     expect(run.stdout).toMatch(/^session \d{8}-\d{6}-[0-9a-z]{6} requested: g4dn\.xlarge/);
   });
 
+  it('with --run, waits for the run to end and exits with its code', async () => {
+    // Prepare
+    journal = [
+      { state: 'launching' },
+      { state: 'ready' },
+      { state: 'finished', extra: { exitCode: 2, reason: 'the run exited with 2' } },
+    ];
+
+    // Act
+    const run = await push('run-fails', '--run', 'python train.py', '--wait');
+
+    // Assess
+    expect(run.code).toBe(2);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ event: 'result', session: { state: 'finished', exitCode: 2 } });
+  });
+
+  it('with --run, exits 255 when the session failed before the run could end', async () => {
+    // Prepare
+    journal = [{ state: 'launching' }, { state: 'failed', extra: { reason: 'the boot failed' } }];
+
+    // Act
+    const run = await push('run-never', '--run', 'python train.py', '--wait');
+
+    // Assess
+    expect(run.code).toBe(255);
+  });
+
+  it('off a terminal, waits until the launch is accepted or refused, and says which by its exit code', async () => {
+    // Prepare
+    journal = [{ state: 'failed', extra: { reason: 'owner-quota: 2 instances running' } }];
+
+    // Act
+    const refused = await push('refused');
+    journal = [{ state: 'launching' }, { state: 'ready' }];
+    const accepted = await push('accepted');
+
+    // Assess
+    expect(refused.code).toBe(1);
+    const last = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(last(refused.stdout)).toMatchObject({ event: 'result', session: { state: 'failed' } });
+    expect(accepted.code).toBe(0);
+    expect(last(accepted.stdout)).toMatchObject({ event: 'result', session: { state: 'launching' } });
+  });
+
+  it('with --no-wait, ends once the manifest is written', async () => {
+    // Prepare
+    journal = [];
+
+    // Act
+    const run = await runKismo(
+      ['push', path.join(home, 'ready'), '-t', 'g4dn.xlarge', '--name', 'no-wait', '--no-wait', '--json'],
+      env,
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/waiting for session/);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}')).not.toHaveProperty('session');
+  });
+
   it('says the push is done when no session journal answers', async () => {
     // Prepare
     journal = [];
