@@ -33,8 +33,10 @@ export const finishedMarkerSchema = z.object({
   at: isoTimeSchema,
   exitCode: z.number().int(),
   seconds: z.number().nonnegative(),
-  outputsPrefix: z.string().optional(),
-  outputsUploaded: z.boolean(),
+  /** Where the outputs went; `null` when the run made no outputs folder. */
+  outputsPrefix: z.string().nullable().optional(),
+  /** `true` uploaded, `false` the upload failed (the instance stays up), `null` no outputs folder. */
+  outputsUploaded: z.boolean().nullable(),
   afterRun: z.enum(thenActions),
 });
 

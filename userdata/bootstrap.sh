@@ -232,27 +232,33 @@ log "the session command exited with $exit_code after ${run_seconds}s"
 STEP='uploading the outputs'
 outputs_dir="$DATA_DIR/$OUTPUTS"
 outputs_prefix="$SESSION_PREFIX/outputs/"
-uploaded=false
+# true: uploaded; false: the upload failed (they are only here); null: the run made no outputs folder.
+uploaded=null
+reported_prefix=null
 if [ ! -d "$outputs_dir" ]; then
-  log "no $OUTPUTS folder in $DATA_DIR: nothing uploaded, so the instance stays up"
+  log "no $OUTPUTS folder in $DATA_DIR: no outputs to upload"
 elif transfer sync "$outputs_dir" "s3://$BUCKET/$outputs_prefix" --only-show-errors --no-progress; then
   uploaded=true
+  reported_prefix=$(json_string "$outputs_prefix")
   log "outputs uploaded to s3://$BUCKET/$outputs_prefix"
 else
+  uploaded=false
+  reported_prefix=$(json_string "$outputs_prefix")
   log "the outputs could not be uploaded: the instance stays up so nothing is lost"
 fi
 
 STEP='writing finished.json'
 put_marker finished "$(printf '{"instanceId":%s,"at":%s,"exitCode":%s,"seconds":%s,"outputsPrefix":%s,"outputsUploaded":%s,"afterRun":%s}' \
   "$(json_string "$INSTANCE_ID")" "$(json_string "$(now_iso)")" "$exit_code" "$run_seconds" \
-  "$(json_string "$outputs_prefix")" "$uploaded" "$(json_string "$AFTER_RUN")")"
+  "$reported_prefix" "$uploaded" "$(json_string "$AFTER_RUN")")"
 MARKED=finished
 
+# Only outputs that exist and failed to upload keep an instance the owner asked to end.
 if [ "$AFTER_RUN" = keep ]; then
   log "done: the instance stays up (then: keep)"
-elif [ "$uploaded" = true ]; then
+elif [ "$uploaded" = false ]; then
+  log "done, but not shutting down: the outputs are only on this instance"
+else
   log "done: shutting down (then: $AFTER_RUN)"
   shut_down
-else
-  log "done, but not shutting down: the outputs are only on this instance"
 fi

@@ -6,7 +6,7 @@ export const workFinished = defineEvent({
   detailType: 'Work Finished',
   version: 1,
   description:
-    'The `--run` command ended on the instance and its outputs were uploaded (or their upload failed).',
+    'The `--run` command ended on the instance: its outputs uploaded, their upload failed (`outputsUploaded: false`: the instance stays up), or none made (no `outputsPrefix`).',
   fields: {
     ...correlation,
     exitCode: z.number().int(),

@@ -52,8 +52,9 @@ const publishers: { [N in MarkerName]: Publisher<N> } = {
       ...session,
       exitCode: marker.exitCode,
       seconds: marker.seconds,
-      outputsPrefix: marker.outputsPrefix,
-      outputsUploaded: marker.outputsUploaded,
+      // No outputs folder: neither, so no one is told to pull or to rescue anything.
+      outputsPrefix: marker.outputsPrefix ?? undefined,
+      outputsUploaded: marker.outputsUploaded ?? undefined,
       afterRun: marker.afterRun,
     });
   },

@@ -70,7 +70,7 @@ describe('bootstrap.sh after the run command', () => {
     expect(result.output).toContain('the outputs could not be uploaded: the instance stays up');
   });
 
-  it('keeps the instance when the command made no outputs folder, and reports its exit code', async () => {
+  it('honours --then when the command made no outputs folder (nothing to lose), and reports its exit code', async () => {
     // Prepare
     sandbox = makeSandbox();
     const script = emptyDataset({
@@ -83,8 +83,9 @@ describe('bootstrap.sh after the run command', () => {
 
     // Assess
     expect(result.code, result.output).toBe(0);
-    expect(finished()).toMatchObject({ exitCode: 3, outputsUploaded: false });
-    expect(sandbox.calls('shutdown')).toEqual([]);
+    expect(finished()).toMatchObject({ exitCode: 3, outputsUploaded: null, outputsPrefix: null });
+    expect(finishedMarkerSchema.safeParse(finished()).success).toBe(true);
+    expect(sandbox.calls('shutdown')).toEqual(['-h now']);
     expect(readFileSync(path.join(sandbox.dataRoot, 'empty', 'result.txt'), 'utf8')).toBe(
       'to the wrong place\n',
     );

@@ -131,18 +131,17 @@ async function bootSession(boot: Boot, sandbox: string, launchedAt: string): Pro
 
   const outputs = path.join(dataPath, manifest.options.outputs ?? 'outputs');
   const outputsPrefix = sessionKey(boot.owner, boot.sessionId, 'outputs/');
-  let outputsUploaded = false;
+  // As bootstrap.sh: true uploaded, false the upload failed (only they keep the instance), null none made.
+  let outputsUploaded: boolean | null = null;
   if (!existsSync(outputs)) {
-    log(
-      boot,
-      `no ${manifest.options.outputs ?? 'outputs'} folder: nothing uploaded, so the instance stays up`,
-    );
+    log(boot, `no ${manifest.options.outputs ?? 'outputs'} folder: no outputs to upload`);
   } else {
     try {
       const count = await uploadFolder(boot.s3, cloud.bucket, outputs, outputsPrefix);
       log(boot, `${count} outputs uploaded to ${outputsPrefix}`);
       outputsUploaded = true;
     } catch (error) {
+      outputsUploaded = false;
       log(boot, `the outputs could not be uploaded (${(error as Error).message}): the instance stays up`);
     }
   }
@@ -152,11 +151,11 @@ async function bootSession(boot: Boot, sandbox: string, launchedAt: string): Pro
     at: at(),
     exitCode,
     seconds,
-    outputsPrefix,
+    outputsPrefix: outputsUploaded === null ? null : outputsPrefix,
     outputsUploaded,
     afterRun,
   });
-  if (afterRun !== 'keep' && outputsUploaded) {
+  if (afterRun !== 'keep' && outputsUploaded !== false) {
     log(boot, `done: shutting down (then: ${afterRun})`);
     await cloud.ec2.shutdownFromInside(boot.instanceId);
   }

@@ -16,9 +16,12 @@ export function workFinishedMessage(d: Finished, people: People): Message {
   const ok = d.exitCode === 0;
   const took = d.seconds === undefined ? '' : ` after ${duration(d.seconds)}`;
   const lost = d.outputsUploaded === false;
+  const then = d.afterRun ? `; ${afterRun[d.afterRun]}` : '';
   const next = lost
     ? `⚠️ The outputs could not be uploaded. The instance stays up so nothing is lost: connect, copy them, then \`kismo down ${d.sessionId}\`.`
-    : `Download the outputs with \`kismo pull ${d.sessionId}\`${d.afterRun ? `; ${afterRun[d.afterRun]}` : ''}.`;
+    : d.outputsPrefix
+      ? `Download the outputs with \`kismo pull ${d.sessionId}\`${then}.`
+      : `The run made no outputs folder, so there is nothing to pull${then}.`;
   return {
     text: `${people.ping} your run on ${d.instanceId} ended with exit code ${d.exitCode}${took}${lost ? ' — outputs NOT uploaded' : ''}`,
     blocks: [

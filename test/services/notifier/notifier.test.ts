@@ -150,6 +150,35 @@ describe('notifier', () => {
     expect(chat.messages[1]?.threadTs).toBe('1764340000.000001');
   });
 
+  it.each([
+    [
+      'uploaded outputs: pull them',
+      { outputsPrefix: 'users/ada/sessions/x/outputs/', outputsUploaded: true },
+      /kismo pull/,
+    ],
+    [
+      'no outputs folder: nothing to pull, and no alarm',
+      {},
+      /made no outputs folder, so there is nothing to pull; the instance terminates now/,
+    ],
+    [
+      'outputs that failed to upload: the instance stays',
+      { outputsPrefix: 'users/ada/sessions/x/outputs/', outputsUploaded: false },
+      /could not be uploaded\. The instance stays up/,
+    ],
+  ])('tells what became of the outputs when work finished: %s', async (_case, outputs, said) => {
+    // Prepare
+    const chat = new RecordingChat();
+    const n = notifierSetup(chat);
+    const { outputsPrefix: _p, outputsUploaded: _u, ...rest } = finished();
+
+    // Act
+    await n.deliver(kismoEnvelope(workFinished, { ...rest, afterRun: 'terminate', ...outputs }));
+
+    // Assess
+    expect(JSON.stringify(chat.messages[0]?.blocks)).toMatch(said);
+  });
+
   it('names an owner without a Slack id in bold instead of mentioning', async () => {
     // Prepare
     const chat = new RecordingChat();

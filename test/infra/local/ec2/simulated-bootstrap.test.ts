@@ -168,4 +168,24 @@ describe('simulated bootstrap', () => {
       afterRun: 'terminate',
     });
   });
+
+  it('honours --then terminate when the run made no outputs folder, and says there are none', async () => {
+    // Prepare
+    const manifest = sessionManifest({
+      owner: 'carol',
+      sessionId: '20261130-020000-run002',
+      options: { run: 'echo hi', afterRun: 'terminate' },
+    });
+
+    // Act
+    await push(manifest);
+
+    // Assess
+    const instance = await instanceOf(manifest.sessionId);
+    expect(instance.state).toBe('terminated');
+    const finished = finishedMarkerSchema.parse(
+      await readJson(sessionKey('carol', manifest.sessionId, 'finished.json')),
+    );
+    expect(finished).toMatchObject({ exitCode: 0, outputsUploaded: null, outputsPrefix: null });
+  });
 });
