@@ -6,8 +6,13 @@ import type { Profile } from '../config/profiles';
 /** States in which the instance runs (and costs by the hour). */
 const RUNNING: readonly SessionState[] = ['launching', 'ready', 'finished'];
 
-/** The price per hour as kismo shows prices: what the journal recorded, else the price table's. */
+/**
+ * The price per hour as kismo shows prices: what the journal recorded, else the price table's.
+ * A stopped instance costs only its volume; a terminated one, nothing.
+ */
 export function priceOf(status: SessionStatus): string {
+  if (status.state === 'terminated') return '-';
+  if (status.state === 'stopped') return 'volume only';
   const price = status.hourlyPrice;
   if (typeof price === 'number') return `$${price.toFixed(price < 1 ? 3 : 2)}/h`;
   return status.instanceType ? formatHourly(status.instanceType) : 'unknown';
@@ -16,7 +21,9 @@ export function priceOf(status: SessionStatus): string {
 /** Since when the instance has been running: its launch, or its latest restart. */
 export function runningSince(status: SessionStatus): Date | undefined {
   if (!RUNNING.includes(status.state)) return undefined;
-  const restarts = status.timeline.filter((e) => e.detailType === 'Instance Restarted').map((e) => e.at);
+  const restarts = status.timeline
+    .filter((e) => e.detailType === 'Instance Restarted' || e.detailType === 'EC2 Instance Running')
+    .map((e) => e.at);
   const times = [status.launchedAt, ...restarts].filter((t): t is string => t !== undefined).map(Date.parse);
   return times.length > 0 ? new Date(Math.max(...times)) : undefined;
 }

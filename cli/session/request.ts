@@ -58,6 +58,15 @@ export async function requestControl(
         `you (${owner}) have no session ${sessionId} on profile ${context.profile.name}: \`kismo ls\` lists your sessions`,
       );
     }
+    if (status?.state === 'terminated' && action === 'down') {
+      // What was asked is already so: say it, and succeed.
+      process.stdout.write(
+        globals.json
+          ? `${JSON.stringify({ sessionId, action, state: 'terminated', requested: false })}\n`
+          : `session ${sessionId} is already terminated: nothing to do.\n`,
+      );
+      return;
+    }
     if (status?.state === 'terminated') {
       throw new CliError(
         'SESSION_TERMINATED',

@@ -10,6 +10,10 @@ const proposes: Readonly<Record<string, SessionState>> = {
   'Instance Stopped': 'stopped',
   'Instance Restarted': 'ready',
   'Instance Terminated': 'terminated',
+  // EC2's own word, whoever acted (services/session-journal/ec2-change.ts).
+  'EC2 Instance Stopped': 'stopped',
+  'EC2 Instance Terminated': 'terminated',
+  'EC2 Instance Running': 'ready',
 };
 
 /** The state a detail-type proposes, if any. */
@@ -20,9 +24,12 @@ export const proposedState = (detailType: string): SessionState | undefined => p
  * happened, so a late delivery lands where it belongs; these rules keep what is known for sure:
  * - nothing comes back from `terminated`;
  * - Instance Launched only ever starts a session (delivered late, it must not undo Ready);
- * - Instance Ready does not undo `finished` (the bootstrap may write ready.json after the run).
+ * - Instance Ready does not undo `finished` (the bootstrap may write ready.json after the run);
+ * - EC2's `running` moves only a stopped session (started again behind kismo's back).
  */
 function mayMove(current: SessionState | undefined, detailType: string): boolean {
+  // Running is news only after a stop (started again in the console): at launch, Ready decides.
+  if (detailType === 'EC2 Instance Running') return current === 'stopped';
   if (current === undefined) return true;
   if (current === 'terminated') return false;
   if (detailType === 'Instance Launched') return false;

@@ -1,7 +1,8 @@
-import { kismoEvents } from '../../contracts/catalog';
+import { ec2StateChange, kismoEvents } from '../../contracts/catalog';
 import { defineService } from '../kit/define-service';
 import { sessionOfInstance } from '../shared/session-of-instance';
 import { changeOf } from './change-of';
+import { ec2Change } from './ec2-change';
 import { writeStatus } from './write-status';
 
 /**
@@ -10,8 +11,9 @@ import { writeStatus } from './write-status';
  */
 export default defineService({
   name: 'session-journal',
-  description: 'Every kismo event → users/<owner>/sessions/<id>/status.json (state and timeline)',
-  consumes: kismoEvents,
+  description:
+    'Every kismo event, and EC2 stopping, terminating or starting a managed instance → users/<owner>/sessions/<id>/status.json (state and timeline)',
+  consumes: [...kismoEvents, ec2StateChange],
   emits: [],
   capabilities: {
     objects: { read: ['users/*/sessions/*/status.json'], write: ['users/*/sessions/*/status.json'] },
@@ -20,6 +22,14 @@ export default defineService({
   idempotent: true,
   async handle(event, { ports, logger }) {
     if (event.name === 'Scheduled Event') return;
+    if (event.name === 'EC2 Instance State-change Notification') {
+      // Stops and terminations whoever made them (the instance itself, the console), as EC2 saw them.
+      const seen = await ec2Change(event, ports.compute);
+      if (!seen) return;
+      const wrote = await writeStatus(seen, { objects: ports.objects, now: () => ports.clock.now(), logger });
+      logger.info(wrote ? 'EC2 state recorded' : 'EC2 state already recorded', { sessionId: seen.sessionId });
+      return;
+    }
     const change = changeOf(event);
     const sessionId =
       change.sessionId ?? (change.instanceId && (await sessionOfInstance(ports.compute, change.instanceId)));

@@ -215,6 +215,8 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
     const run = await kismo('down', SESSION);
     await test.cloud.settle();
     const again = await kismo('start', SESSION);
+    const downAgain = await kismo('down', SESSION);
+    const listed = await kismo('ls');
 
     // Assess
     expect(run.code).toBe(0);
@@ -222,6 +224,11 @@ describe('kismo stop, start, keep and down on the local cloud', () => {
     expect((await status()).state).toBe('terminated');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^kismo: SESSION_TERMINATED: /);
+    expect(downAgain.code).toBe(0);
+    expect(downAgain.stdout).toBe(`session ${SESSION} is already terminated: nothing to do.\n`);
+    const row = listed.stdout.split('\n').find((line) => line.startsWith(SESSION)) ?? '';
+    expect(row).toMatch(/terminated/);
+    expect(row).not.toMatch(/\$[\d.]+\/h/);
   });
 });
 

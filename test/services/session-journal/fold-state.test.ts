@@ -40,3 +40,17 @@ describe('foldState', () => {
     expect(result).toEqual({ state: 'launching', by: -1 });
   });
 });
+
+describe('foldState and what EC2 reports', () => {
+  it('moves on EC2’s stop and termination whoever made them, and on running only after a stop', () => {
+    // Act + Assess
+    expect(fold('Instance Launched', 'EC2 Instance Running', 'Instance Ready').state).toBe('ready');
+    expect(fold('EC2 Instance Running').state).toBe('launching');
+    expect(fold('Instance Ready', 'Work Finished', 'EC2 Instance Terminated').state).toBe('terminated');
+    expect(fold('Instance Ready', 'EC2 Instance Stopped').state).toBe('stopped');
+    expect(fold('Instance Ready', 'EC2 Instance Stopped', 'EC2 Instance Running').state).toBe('ready');
+    expect(fold('Instance Ready', 'EC2 Instance Terminated', 'EC2 Instance Running').state).toBe(
+      'terminated',
+    );
+  });
+});
