@@ -157,6 +157,11 @@ Examples:
     .option('--no-wait', 'end once the manifest is written, without waiting for the launch')
     .option('-y, --yes', 'do not ask for confirmation', false)
     .option(
+      '--replace',
+      'push over a dataset of the same name last pushed from another folder or machine (its files not here are deleted)',
+      false,
+    )
+    .option(
       '--verify',
       'list the bucket to check every object, even when the last push of this dataset was this machine’s',
       false,

@@ -21,7 +21,7 @@ import { LocalIndex } from '../sync/local-index';
 import { createProgress } from '../sync/progress';
 import { scanFolder } from '../sync/scan';
 import { syncFolder } from '../sync/sync';
-import { readSyncRecord } from '../sync/sync-record';
+import { readSyncRecord, sameSource, sourceOf } from '../sync/sync-record';
 import { formatBytes } from '../sync/units';
 import { confirm } from '../terminal/prompt';
 
@@ -37,6 +37,8 @@ export interface PushOptions {
   readonly yes: boolean;
   /** List the bucket even when the dataset's sync record matches the index. */
   readonly verify?: boolean;
+  /** Push over a dataset of the same name last pushed from another folder or machine. */
+  readonly replace?: boolean;
 }
 
 /**
@@ -67,6 +69,15 @@ export async function push(
     const interactive = Boolean(io.stdin.isTTY) && !options.yes;
     const instanceType = await resolveInstanceType(options.type, context.profile, interactive, io);
     const { owner, prefix, record } = await reaching(context, bucketSide);
+    const here = sourceOf(scan.root);
+    // Two folders that share a name are two datasets: replacing one with the other deletes files.
+    if (record.source && !sameSource(record.source, here) && !options.replace) {
+      const where = record.source.host === here.host ? '' : ` on ${record.source.host}`;
+      throw new CliError(
+        'DATASET_FROM_ANOTHER_FOLDER',
+        `dataset "${name}" was last pushed from ${record.source.folder}${where}, not ${here.folder}: push under another name with --name NAME, or pass --replace to make this folder the dataset (files not in it are deleted from the dataset)`,
+      );
+    }
     const price = hourlyPrice(instanceType);
     io.stderr.write(
       price === undefined
@@ -74,7 +85,10 @@ export async function push(
         : `kismo push: ${instanceType} costs ${formatHourly(instanceType)} on demand (us-east-1)\n`,
     );
     if (interactive) {
-      const question = `Push ${scan.files.length} files (${formatBytes(scan.bytes)}) to ${prefix} and launch ${instanceType}?`;
+      const replacing = record.state
+        ? `; the dataset becomes this folder's content (files not in it are deleted from ${prefix})`
+        : '';
+      const question = `Push ${scan.files.length} files (${formatBytes(scan.bytes)}) to ${prefix}${replacing} and launch ${instanceType}?`;
       if (!(await confirm({ input: io.stdin, output: io.stderr }, question))) {
         throw new CliError('NOT_CONFIRMED', 'nothing was sent or launched: run the push again and answer y');
       }

@@ -19,12 +19,31 @@ export interface SyncRecord {
   /** The record's fingerprint, and its ETag for a conditional update; both absent without a record. */
   readonly state?: string;
   readonly etag?: string;
+  /** The folder (and machine) that last pushed the dataset; absent in records older than it. */
+  readonly source?: DatasetSource;
 }
+
+/** Where a dataset comes from: a folder on a machine. Another folder with the same name is another dataset. */
+export interface DatasetSource {
+  readonly host: string;
+  /** The folder's absolute path. */
+  readonly folder: string;
+}
+
+/** This machine, and the folder pushed. */
+export const sourceOf = (folder: string): DatasetSource => ({ host: os.hostname(), folder });
+
+export const sameSource = (a: DatasetSource, b: DatasetSource): boolean =>
+  a.host === b.host && a.folder === b.folder;
 
 /** Where records are kept: the data bucket. */
 export type RecordObjects = Pick<Objects, 'get' | 'put'>;
 
-const recordSchema = z.object({ schemaVersion: z.literal(1), state: z.string() });
+const recordSchema = z.object({
+  schemaVersion: z.literal(1),
+  state: z.string(),
+  source: z.object({ host: z.string(), folder: z.string() }).optional(),
+});
 
 /** `users/<owner>/datasets/<name>/` → `users/<owner>/sync/<name>.json` (outside the dataset itself). */
 export function syncRecordKey(prefix: string): string {
@@ -47,7 +66,9 @@ export async function readSyncRecord(objects: RecordObjects, prefix: string): Pr
   const found = await objects.get(key);
   if (!found) return { key };
   const parsed = recordSchema.safeParse(parseJson(found.body));
-  return parsed.success ? { key, state: parsed.data.state, etag: found.etag } : { key, etag: found.etag };
+  if (!parsed.success) return { key, etag: found.etag };
+  const { state, source } = parsed.data;
+  return { key, state, etag: found.etag, ...(source ? { source } : {}) };
 }
 
 function parseJson(body: Uint8Array): unknown {
@@ -66,13 +87,15 @@ export async function writeSyncRecord(
   objects: RecordObjects,
   record: SyncRecord,
   state: string,
+  source: DatasetSource,
 ): Promise<void> {
-  if (record.state === state) return;
+  if (record.state === state && record.source && sameSource(record.source, source)) return;
   const body = JSON.stringify({
     schemaVersion: 1,
     state,
     writtenAt: new Date().toISOString(),
-    host: os.hostname(),
+    host: source.host,
+    source,
   });
   try {
     await objects.put(record.key, body, {

@@ -11,6 +11,7 @@ import {
   type RecordObjects,
   readSyncRecord,
   type SyncRecord,
+  sourceOf,
   writeSyncRecord,
 } from './sync-record';
 import { folderFingerprint } from './sync-summary';
@@ -105,7 +106,7 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     // An index that did not change still fingerprints as `before`.
     const changed = index.save();
     const state = changed ? datasetState(indexedObjects(index)) : before;
-    await writeSyncRecord(options.objects, record, state);
+    await writeSyncRecord(options.objects, record, state, sourceOf(scan.root));
     progress?.finished();
     const entries = scan.files.map((file) => {
       const entry = index.get(file.path);
