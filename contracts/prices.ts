@@ -1,7 +1,8 @@
 /**
- * On-demand Linux prices in us-east-1, USD per hour. The CLI shows them before a launch and the
- * cost estimator multiplies them by running time; neither needs the Pricing API (a network call,
- * and an IAM right users do not have). A type not listed here has an "unknown" price.
+ * On-demand Linux prices, USD per hour, by region: a dated table for each region kismo has one
+ * for (today us-east-1 only). The CLI shows them before a launch and the messages quote them;
+ * neither needs the Pricing API (a network call, and an IAM right users do not have). A type not
+ * listed has an "unknown" price, and a region without a table says so: never another region's.
  */
 export const PRICES_AS_OF = '2025-10-01';
 export const PRICES_SOURCE = 'https://aws.amazon.com/ec2/pricing/on-demand/';
@@ -55,22 +56,40 @@ const hourly: Readonly<Record<string, number>> = {
   'r5.large': 0.126,
 };
 
-/** The on-demand hourly price of an instance type in USD, or `undefined` when the table does not list it. */
-export function hourlyPrice(instanceType: string): number | undefined {
-  return Object.hasOwn(hourly, instanceType) ? hourly[instanceType] : undefined;
+/** The tables, by region. */
+const HOURLY: Readonly<Record<string, Readonly<Record<string, number>>>> = { 'us-east-1': hourly };
+
+/** gp3 storage, USD per GiB-month, by region: what a stopped instance's volume still costs. */
+const GP3_USD_PER_GIB_MONTH: Readonly<Record<string, number>> = { 'us-east-1': 0.08 };
+
+/** The regions kismo has a dated price table for. */
+export const PRICED_REGIONS: readonly string[] = Object.keys(HOURLY);
+
+/** The on-demand hourly price of an instance type in USD in `region`, or `undefined` when no table lists it. */
+export function hourlyPrice(instanceType: string, region: string): number | undefined {
+  const table = HOURLY[region];
+  return table && Object.hasOwn(table, instanceType) ? table[instanceType] : undefined;
 }
 
-/** `$3.06/h` (three decimals under a dollar), or `unknown` — how the CLI and Slack show a type's price. */
-export function formatHourly(instanceType: string): string {
-  const price = hourlyPrice(instanceType);
-  if (price === undefined) return 'unknown';
-  return `$${price.toFixed(price < 1 ? 3 : 2)}/h`;
+/**
+ * `$3.06/h` (three decimals under a dollar), `unknown` for a type the table lacks, or `price
+ * unknown in eu-west-1` for a region without a table — how the CLI and Slack show a type's price.
+ */
+export function formatHourly(instanceType: string, region: string): string {
+  if (!HOURLY[region]) return `price unknown in ${region}`;
+  return formatPrice(hourlyPrice(instanceType, region) ?? null);
 }
 
-/** gp3 storage in us-east-1, USD per GiB-month: what a stopped instance's volume still costs. */
-export const GP3_USD_PER_GIB_MONTH = 0.08;
+/** A price per hour as kismo shows them: `$3.06/h`, three decimals under a dollar; `unknown` for none. */
+export function formatPrice(price: number | null): string {
+  return price === null ? 'unknown' : `$${price.toFixed(price < 1 ? 3 : 2)}/h`;
+}
 
-/** What a gp3 volume of `gib` costs per month, in USD (storage only: kismo sets no extra IOPS or throughput). */
-export function monthlyVolumePrice(gib: number): number {
-  return gib * GP3_USD_PER_GIB_MONTH;
+/**
+ * What a gp3 volume of `gib` costs per month in `region`, in USD (storage only: kismo sets no extra
+ * IOPS or throughput); `undefined` for a region without a table.
+ */
+export function monthlyVolumePrice(gib: number, region: string): number | undefined {
+  const perGib = GP3_USD_PER_GIB_MONTH[region];
+  return perGib === undefined ? undefined : gib * perGib;
 }

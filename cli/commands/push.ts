@@ -78,11 +78,12 @@ export async function push(
         `dataset "${name}" was last pushed from ${record.source.folder}${where}, not ${here.folder}: push under another name with --name NAME, or pass --replace to make this folder the dataset (files not in it are deleted from the dataset)`,
       );
     }
-    const price = hourlyPrice(instanceType);
+    const region = context.profile.region;
+    const price = hourlyPrice(instanceType, region);
     io.stderr.write(
       price === undefined
-        ? `kismo push: the price of ${instanceType} is unknown (not in kismo's price table)\n`
-        : `kismo push: ${instanceType} costs ${formatHourly(instanceType)} on demand (us-east-1)\n`,
+        ? `kismo push: the price of ${instanceType} is unknown: ${formatHourly(instanceType, region)}\n`
+        : `kismo push: ${instanceType} costs ${formatHourly(instanceType, region)} on demand (${region})\n`,
     );
     if (interactive) {
       const replacing = record.state

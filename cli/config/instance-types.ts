@@ -10,8 +10,8 @@ export function allowedInstanceTypes(profile: Pick<Profile, 'allowedInstanceType
 }
 
 /** `g4dn.xlarge ($0.526/h), p3.2xlarge ($3.06/h)` */
-export function describeTypes(types: readonly string[]): string {
-  return types.map((t) => `${t} (${formatHourly(t)})`).join(', ');
+export function describeTypes(types: readonly string[], region: string): string {
+  return types.map((t) => `${t} (${formatHourly(t, region)})`).join(', ');
 }
 
 /**
@@ -21,25 +21,25 @@ export function describeTypes(types: readonly string[]): string {
  *
  * @returns the type as AWS spells it
  */
-export function checkInstanceType(typed: string, allowed: readonly string[]): string {
+export function checkInstanceType(typed: string, allowed: readonly string[], region: string): string {
   const type = typed.trim().toLowerCase();
   if (allowed.includes(type)) return type;
   const near = nearest(type, allowed);
   if (near) {
     throw new CliError(
       'INSTANCE_TYPE_NOT_ALLOWED',
-      `${typed} is not a type kismo allows here: did you mean ${near} (${formatHourly(near)})? Allowed: ${describeTypes(allowed)}`,
+      `${typed} is not a type kismo allows here: did you mean ${near} (${formatHourly(near, region)})? Allowed: ${describeTypes(allowed, region)}`,
     );
   }
   if (!instanceTypeSchema.safeParse(type).success) {
     throw new CliError(
       'UNKNOWN_INSTANCE_TYPE',
-      `"${typed}" is not an instance type (they look like p3.2xlarge): pick one of ${describeTypes(allowed)}`,
+      `"${typed}" is not an instance type (they look like p3.2xlarge): pick one of ${describeTypes(allowed, region)}`,
     );
   }
   throw new CliError(
     'INSTANCE_TYPE_NOT_ALLOWED',
-    `${type} is not allowed here: pick one of ${describeTypes(allowed)}, or ask an administrator to allow it (cdk.json allowedInstanceTypes)`,
+    `${type} is not allowed here: pick one of ${describeTypes(allowed, region)}, or ask an administrator to allow it (cdk.json allowedInstanceTypes)`,
   );
 }
 

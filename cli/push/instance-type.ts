@@ -13,16 +13,19 @@ export async function resolveInstanceType(
   io: PushIo,
 ): Promise<string> {
   const allowed = allowedInstanceTypes(profile);
-  if (requested !== undefined) return checkInstanceType(requested, allowed);
+  if (requested !== undefined) return checkInstanceType(requested, allowed, profile.region);
   if (!interactive) {
-    throw new CliError('NO_INSTANCE_TYPE', `pass -t TYPE, one of ${describeTypes(allowed)}`);
+    throw new CliError('NO_INSTANCE_TYPE', `pass -t TYPE, one of ${describeTypes(allowed, profile.region)}`);
   }
   const picked = await choose(
     { input: io.stdin, output: io.stderr },
     'Which instance type?',
-    allowed.map((t) => ({ value: t, label: `${t.padEnd(14)} ${formatHourly(t)}` })),
+    allowed.map((t) => ({ value: t, label: `${t.padEnd(14)} ${formatHourly(t, profile.region)}` })),
   );
   if (!picked)
-    throw new CliError('NO_INSTANCE_TYPE', `no type picked: pass -t TYPE, one of ${describeTypes(allowed)}`);
+    throw new CliError(
+      'NO_INSTANCE_TYPE',
+      `no type picked: pass -t TYPE, one of ${describeTypes(allowed, profile.region)}`,
+    );
   return picked;
 }

@@ -1,4 +1,4 @@
-import { formatHourly } from '../../contracts/prices';
+import { formatPrice } from '../../contracts/prices';
 import { formatBytes } from '../sync/units';
 import type { PushIo } from './io';
 
@@ -41,7 +41,7 @@ export function printResult(result: PushResult, json: boolean, io: Pick<PushIo, 
   }
   const { dataset } = result;
   io.stdout.write(
-    `session ${result.sessionId} requested: ${result.instanceType} (${formatHourly(result.instanceType)}) with ${dataset.prefix} (${dataset.files} files, ${formatBytes(dataset.bytes)})\n` +
+    `session ${result.sessionId} requested: ${result.instanceType} (${formatPrice(result.hourlyPrice)}) with ${dataset.prefix} (${dataset.files} files, ${formatBytes(dataset.bytes)})\n` +
       `sent ${result.uploaded} · unchanged ${result.skipped} · deleted ${result.deleted} · ${result.seconds}s\n`,
   );
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatHourly } from '../../contracts/prices';
+import { formatPrice } from '../../contracts/prices';
 import type { SessionState, SessionStatus } from '../../contracts/session-status';
 import type { Profile } from '../config/profiles';
 
@@ -7,15 +7,14 @@ import type { Profile } from '../config/profiles';
 const RUNNING: readonly SessionState[] = ['launching', 'ready', 'finished'];
 
 /**
- * The price per hour as kismo shows prices: what the journal recorded, else the price table's.
+ * The price per hour as kismo shows prices: what the journal recorded at launch.
  * A stopped instance costs only its volume; a terminated one, nothing.
  */
 export function priceOf(status: SessionStatus): string {
   if (status.state === 'terminated') return '-';
   if (status.state === 'stopped') return 'volume only';
-  const price = status.hourlyPrice;
-  if (typeof price === 'number') return `$${price.toFixed(price < 1 ? 3 : 2)}/h`;
-  return status.instanceType ? formatHourly(status.instanceType) : 'unknown';
+  // Recorded at launch, in the deployment's region: `null` where kismo has no price for it there.
+  return formatPrice(status.hourlyPrice ?? null);
 }
 
 /** Since when the instance has been running: its launch, or its latest restart. */

@@ -180,6 +180,8 @@ export class KismoStack extends Stack {
         calendar: settings.calendar,
         idle: settings.idle,
         slack: settings.slack,
+        // What a stopped instance's volume costs in the reminders: the size the stack gives it.
+        rootVolumeGiB: settings.rootVolumeGiB,
       },
       'the stack’s KISMO_CONFIG',
     );

@@ -56,7 +56,7 @@ function effectsOf(target: Target, decision: Decision, ctx: MonitorContext, tick
           ctx.publish(instanceStopped, {
             ...keys,
             reason: 'idle',
-            hourlyPrice: hourlyPrice(instance.instanceType) ?? null,
+            hourlyPrice: hourlyPrice(instance.instanceType, ctx.config.region) ?? null,
           }),
       );
       break;

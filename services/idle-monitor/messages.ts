@@ -28,11 +28,14 @@ export function missingDataMessage(s: Subject, config: KismoConfig): ChatMessage
 
 /** For the owner: a stopped instance they may have forgotten, and what its volume still costs. */
 export function forgottenMessage(s: Subject, stoppedDays: number, config: KismoConfig): ChatMessage {
-  const monthly = monthlyVolumePrice(config.rootVolumeGiB);
+  const monthly = monthlyVolumePrice(config.rootVolumeGiB, config.region);
+  const cost =
+    monthly === undefined
+      ? `still costs what gp3 storage costs in ${config.region} (kismo has no price table for it)`
+      : `still costs about $${monthly.toFixed(2)} a month`;
   const text =
     `${mention(s.owner, config)} your ${esc(s.instanceType)} \`${s.instanceId}\` has been stopped for ` +
-    `${Math.floor(stoppedDays)} days. Its ${config.rootVolumeGiB} GiB volume still costs about ` +
-    `$${monthly.toFixed(2)} a month. \`kismo down ${handle(s)}\` deletes it (your dataset and outputs stay ` +
+    `${Math.floor(stoppedDays)} days. Its ${config.rootVolumeGiB} GiB volume ${cost}. \`kismo down ${handle(s)}\` deletes it (your dataset and outputs stay ` +
     `in S3); \`kismo start ${handle(s)}\` brings it back. kismo never deletes it on its own.`;
   return { channel: config.slack.channel, text, blocks: [section(text)] };
 }

@@ -44,7 +44,9 @@ export function validateRequest(
     );
   }
   if (!config.allowedInstanceTypes.includes(manifest.instanceType)) {
-    const allowed = config.allowedInstanceTypes.map((t) => `${t} (${formatHourly(t)})`).join(', ');
+    const allowed = config.allowedInstanceTypes
+      .map((t) => `${t} (${formatHourly(t, config.region)})`)
+      .join(', ');
     throw new LaunchRefusal(
       'instance-type-not-allowed',
       `${manifest.instanceType} is not an allowed instance type here; allowed: ${allowed}. Run \`kismo push -t <type>\` with one of them`,

@@ -70,7 +70,7 @@ export async function noticeOf(
     case 'Instance Ready v1':
       return owners(
         event.detail.instanceId,
-        withButtons(readyMessage(event.detail, people), keys, ['terminate'], labels),
+        withButtons(readyMessage(event.detail, people, config.region), keys, ['terminate'], labels),
       );
     case 'Launch Failed v1':
       return owners(event.detail.reason.code, launchFailedMessage(event.detail, people));

@@ -41,7 +41,7 @@ export async function perform(requested: Requested, instance: Instance, ctx: Con
       await ctx.publish(instanceStopped, {
         ...keys,
         reason: 'user',
-        hourlyPrice: hourlyPrice(instance.instanceType) ?? null,
+        hourlyPrice: hourlyPrice(instance.instanceType, ctx.config.region) ?? null,
       });
       return;
     case 'start':

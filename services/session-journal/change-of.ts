@@ -10,7 +10,7 @@ const seconds = (s: number): string =>
 const usd = (n: number): string => `$${n.toFixed(2)}`;
 
 /** What an event changes in its session's status, with a one-line summary for people. */
-export function changeOf(event: JournalEvent): JournalChange {
+export function changeOf(event: JournalEvent, region: string): JournalChange {
   const { detail, envelope } = event;
   const base = {
     owner: detail.owner,
@@ -34,7 +34,7 @@ export function changeOf(event: JournalEvent): JournalChange {
           instanceType: d.instanceType,
           availabilityZone: d.availabilityZone,
           dataset: d.dataset,
-          hourlyPrice: hourlyPrice(d.instanceType) ?? null,
+          hourlyPrice: hourlyPrice(d.instanceType, region) ?? null,
           launchedAt: d.launchedAt,
         },
       };

@@ -20,7 +20,7 @@ export default defineService({
     compute: ['describe'],
   },
   idempotent: true,
-  async handle(event, { ports, logger }) {
+  async handle(event, { ports, logger, config }) {
     if (event.name === 'Scheduled Event') return;
     if (event.name === 'EC2 Instance State-change Notification') {
       // Stops and terminations whoever made them (the instance itself, the console), as EC2 saw them.
@@ -30,7 +30,7 @@ export default defineService({
       logger.info(wrote ? 'EC2 state recorded' : 'EC2 state already recorded', { sessionId: seen.sessionId });
       return;
     }
-    const change = changeOf(event);
+    const change = changeOf(event, config.region);
     const sessionId =
       change.sessionId ?? (change.instanceId && (await sessionOfInstance(ports.compute, change.instanceId)));
     if (!sessionId) {

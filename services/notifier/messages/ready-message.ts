@@ -6,9 +6,9 @@ import { code, duration, fields, header, ids, type Message, section } from '../b
 import type { People } from './people';
 
 /** Ready: what it is, what it costs, where it is, and the one command that connects to it. */
-export function readyMessage(d: DetailOf<typeof instanceReady>, people: People): Message {
+export function readyMessage(d: DetailOf<typeof instanceReady>, people: People, region: string): Message {
   const type = d.instanceType ?? 'instance';
-  const price = d.instanceType ? formatHourly(d.instanceType) : 'unknown';
+  const price = d.instanceType ? formatHourly(d.instanceType, region) : 'unknown';
   return {
     text: `${people.ping} your ${type} is ready at ${d.address} (${price}). Connect: ${d.connect}`,
     blocks: [

@@ -219,6 +219,13 @@ describe('the instance platform', () => {
         ],
       }),
     });
+    // The functions price a stopped instance's volume at the size it has.
+    const [endpoint] = Object.values(
+      custom.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'kismo-slack-actions' } }),
+    );
+    expect(JSON.stringify(endpoint?.Properties.Environment.Variables.KISMO_CONFIG)).toContain(
+      '\\"rootVolumeGiB\\":500',
+    );
   });
 
   it('lets nothing in unless an SSH range is configured', async () => {

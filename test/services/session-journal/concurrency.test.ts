@@ -40,6 +40,7 @@ async function writeConcurrently(objects: Objects, sessionId: string): Promise<b
         instanceIdle,
         kismoEnvelope(instanceIdle, idle({ sessionId, strike, action: 'will-stop', businessHours: false })),
       ),
+      'us-east-1',
     ),
   );
   return Promise.all(
