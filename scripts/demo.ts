@@ -16,7 +16,10 @@ import { describeEvent } from './demo/describe-event';
 
 const DATA = path.resolve(import.meta.dirname, '..', 'examples', 'data');
 const HOUR = 3600_000;
-const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\n`);
+// Colours on a terminal only: piped into a file or a CI log, the demo writes plain text.
+const tty = Boolean(process.stdout.isTTY);
+const [bold, cyan, reset] = tty ? ['\x1b[1m', '\x1b[36m', '\x1b[0m'] : ['', '', ''];
+const say = (text: string) => process.stdout.write(`\n${bold}▶ ${text}${reset}\n`);
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'kismo-demo-'));
 process.env.XDG_CONFIG_HOME = path.join(home, 'config');
@@ -41,7 +44,7 @@ const seen: EventEnvelope[] = [];
 cloud.tap((event) => {
   seen.push(event);
   const line = describeEvent(event);
-  if (line) process.stdout.write(`  \x1b[36mevent\x1b[0m ${line}\n`);
+  if (line) process.stdout.write(`  ${cyan}event${reset} ${line}\n`);
 });
 
 try {

@@ -237,6 +237,8 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
   const stateDir = path.resolve(options.stateDir);
   checkStateDir(stateDir);
   const config = parseConfig({ bucket: 'kismo-local', ...options.config }, 'local cloud configuration');
+  // The console shows a mention as the owner's name, as Slack shows the member's.
+  const members = Object.fromEntries(Object.entries(config.slack.users).map(([owner, id]) => [id, owner]));
   const clock = options.clock ?? new MovableClock();
   const services = options.services ?? (await discoverServices()).map((d) => d.service);
   const iam =
@@ -273,7 +275,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       region: config.region,
       now: () => clock.now(),
     });
-    const slack = new LocalSlackApp(options.chat ? {} : { out: process.stdout });
+    const slack = new LocalSlackApp(options.chat ? {} : { out: process.stdout, members });
     const gateway = await startGateway({
       slackActions: (request) => slack.answer(request),
       upstream: fauxqs.url,
@@ -308,7 +310,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     closers.push(() => s3.destroy());
     await createBucket(s3, config.bucket);
 
-    const chat = options.chat ?? new ConsoleChat();
+    const chat = options.chat ?? new ConsoleChat({ members });
     const metrics = new LocalMetrics({ stateFile: path.join(stateDir, 'metrics.jsonl') });
     // Assigned once the cloud exists; the callbacks below only run after that.
     let cloud: LocalCloud | undefined;

@@ -4,7 +4,7 @@ import type { Logger } from '../../services/kit/logger';
 import type { Clock, Objects } from '../../services/kit/ports';
 import { slackSignature } from '../../services/kit/slack-signature';
 import { answer, type HttpRequest, type HttpResponse } from '../../services/slack-actions/answer';
-import { renderBlock, type ShownButton, type TextSink } from './chat/console-chat';
+import { readable, renderBlock, type ShownButton, type TextSink } from './chat/console-chat';
 
 /** What a press's answer was: the message that replaced the pressed one, or a reply to one person. */
 export interface SlackResponse {
@@ -15,6 +15,8 @@ export interface SlackResponse {
 export interface SlackAppOptions {
   /** Where answers are printed, as Slack would show them; none: kept only. */
   readonly out?: TextSink;
+  /** Slack member id → name, for mentions in what is printed. */
+  readonly members?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -89,7 +91,13 @@ export class LocalSlackApp {
       signingSecret: async () => this.signingSecret,
       respond: async (url, message) => {
         this.responses.push({ url, message });
-        this.options.out?.write(`${render(message).join('\n')}\n\n`);
+        const out = this.options.out;
+        const markup = { members: this.options.members ?? {}, ansi: Boolean(out?.isTTY) };
+        out?.write(
+          `${render(message)
+            .map((line) => readable(line, markup))
+            .join('\n')}\n\n`,
+        );
       },
       responseUrlPrefix: `${deps.endpoint}/slack/responses/`,
     });

@@ -34,5 +34,10 @@ describe('npm run demo', () => {
     expect(output).toMatch(/is now stopped/);
     expect(output).toMatch(/Instance Restarted\s+i-[0-9a-f]+: business-hours/);
     expect(output).toMatch(/is now running/);
+    // The owner presses a button on the idle mention; Slack markup reads as Slack shows it.
+    expect(output).toMatch(/@demo pressed Keep 2 h at 10:55/);
+    expect(output).not.toMatch(/<@U[A-Z0-9]+>/);
+    // Not on a terminal: no escape codes.
+    expect(output.includes('\x1b[')).toBe(false);
   });
 });

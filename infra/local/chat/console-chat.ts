@@ -1,11 +1,13 @@
 // Slack for the local cloud (and any setup without a Slack token): every message the notifier
-// would post is printed, blocks included, so a developer sees what the owner would see.
+// would post is printed, blocks included, so a developer sees what the owner would see — with
+// Slack's markup shown as Slack shows it (a mention as @name, *bold* bold on a terminal).
 import type { Chat, ChatMessage, Clock } from '../../../services/kit/ports';
 import { systemClock } from '../../../services/kit/ports';
 
 /** Where the messages are printed: `process.stdout`, or anything with a `write`. */
 export interface TextSink {
   write(text: string): unknown;
+  readonly isTTY?: boolean;
 }
 
 export interface ConsoleChatOptions {
@@ -13,6 +15,10 @@ export interface ConsoleChatOptions {
   readonly out?: TextSink;
   /** Gives the messages' ts. @default the system clock */
   readonly clock?: Clock;
+  /** Slack member id → the name a mention shows (`<@U0ADA>` → `@ada`). @default none: `@U0ADA` */
+  readonly members?: Readonly<Record<string, string>>;
+  /** Bold and code in terminal colours. @default whether `out` is a terminal */
+  readonly ansi?: boolean;
 }
 
 /** A message as posted, with the ts Slack would have given it. */
@@ -36,11 +42,13 @@ export class ConsoleChat implements Chat {
   readonly buttons: ShownButton[] = [];
   readonly #out: TextSink;
   readonly #clock: Clock;
+  readonly #markup: Markup;
   #lastMicros = 0n;
 
   constructor(options: ConsoleChatOptions = {}) {
     this.#out = options.out ?? process.stdout;
     this.#clock = options.clock ?? systemClock;
+    this.#markup = { members: options.members ?? {}, ansi: options.ansi ?? Boolean(this.#out.isTTY) };
   }
 
   async post(message: ChatMessage): Promise<{ ts: string }> {
@@ -57,7 +65,8 @@ export class ConsoleChat implements Chat {
       });
       return `[${this.buttons.length}: ${label}]`;
     };
-    this.#out.write(`${renderMessage(message, ts, number).join('\n')}\n\n`);
+    const lines = renderMessage(message, ts, number).map((line) => readable(line, this.#markup));
+    this.#out.write(`${lines.join('\n')}\n\n`);
     return { ts };
   }
 
@@ -137,4 +146,32 @@ function list(value: unknown): unknown[] {
 
 function asRecord(value: unknown): Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/** How Slack's markup is shown on the console. */
+export interface Markup {
+  readonly members: Readonly<Record<string, string>>;
+  readonly ansi: boolean;
+}
+
+const BOLD = ['\x1b[1m', '\x1b[22m'];
+const CODE = ['\x1b[36m', '\x1b[39m'];
+
+/**
+ * A line of Slack mrkdwn as Slack would show it: `<@U0ADA>` as `@ada` (or `@U0ADA`), `<url|text>`
+ * as `text (url)`, `*bold*` and `` `code` `` in terminal colours (plain text off a terminal), and
+ * the escaped `&lt;`, `&gt;`, `&amp;` as the characters they stand for.
+ */
+export function readable(line: string, markup: Markup): string {
+  const [boldOn, boldOff] = markup.ansi ? BOLD : ['', ''];
+  const [codeOn, codeOff] = markup.ansi ? CODE : ['`', '`'];
+  return line
+    .replace(/<@([UW][A-Z0-9]+)>/g, (_, id: string) => `@${markup.members[id] ?? id}`)
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/`([^`\n]+)`/g, `${codeOn}$1${codeOff}`)
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, `$1${boldOn}$2${boldOff}`)
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

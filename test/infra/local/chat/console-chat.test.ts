@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConsoleChat } from '../../../../infra/local/chat/console-chat';
+import { ConsoleChat, readable } from '../../../../infra/local/chat/console-chat';
 
 function sink(): { text: () => string; write: (chunk: string) => void } {
   const chunks: string[] = [];
@@ -7,10 +7,14 @@ function sink(): { text: () => string; write: (chunk: string) => void } {
 }
 
 describe('ConsoleChat', () => {
-  it('prints the channel and the blocks (not the fallback text), mrkdwn and mentions as they are', async () => {
+  it('prints the channel and the blocks (not the fallback text), mentions and mrkdwn as Slack shows them', async () => {
     // Prepare
     const out = sink();
-    const chat = new ConsoleChat({ out, clock: { now: () => new Date('2024-04-01T09:00:00.000Z') } });
+    const chat = new ConsoleChat({
+      out,
+      clock: { now: () => new Date('2024-04-01T09:00:00.000Z') },
+      members: { U123: 'ada' },
+    });
 
     // Act
     const { ts } = await chat.post({
@@ -43,9 +47,9 @@ describe('ConsoleChat', () => {
       [
         '── #kismo (ts 1711962000.000000)',
         '▌ Instance ready',
-        '<@U123> your *g5.xlarge* is ready',
-        '  *Session*\nsession-1',
-        '  *Type*\ng5.xlarge',
+        '@ada your g5.xlarge is ready',
+        '  Session\nsession-1',
+        '  Type\ng5.xlarge',
         '────────',
         '  i-0abc12345def67890 · $1.006/h',
         '',
@@ -105,5 +109,21 @@ describe('ConsoleChat', () => {
     expect(chat.buttons).toEqual([
       expect.objectContaining({ label: 'Keep alive', message: expect.objectContaining({ channel: 'C01' }) }),
     ]);
+  });
+
+  it('shows Slack markup in terminal colours on a terminal, and writes no escape codes off one', () => {
+    // Prepare
+    const line = '<@U9> see *this* and `kismo ls`, <https://example.com|the docs> &amp; &lt;more&gt;';
+
+    // Act
+    const plain = readable(line, { members: {}, ansi: false });
+    const coloured = readable(line, { members: { U9: 'bo' }, ansi: true });
+
+    // Assess
+    expect(plain).toBe('@U9 see this and `kismo ls`, the docs (https://example.com) & <more>');
+    expect(plain.includes('\x1b')).toBe(false);
+    expect(coloured).toBe(
+      '@bo see \x1b[1mthis\x1b[22m and \x1b[36mkismo ls\x1b[39m, the docs (https://example.com) & <more>',
+    );
   });
 });
