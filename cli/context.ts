@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { CLOCK_FILE, localClockSchema, localNow } from '../contracts/local-clock';
 import { type DataBucket, s3Objects } from '../services/kit/ports/objects';
 import { findOwner, type OwnerProof, signInOf, validOwner } from './aws/owner';
 import { type Profile, resolveProfile } from './config/profiles';
@@ -15,6 +18,8 @@ export interface CommandContext {
   owner(): Promise<string>;
   /** How the owner is known: on AWS, the identity IAM gives it to; on the local cloud, what `kismo dev` wrote. */
   ownerProof(): Promise<OwnerProof | undefined>;
+  /** What time it is where the sessions live: AWS's is this machine's; the local cloud's its own clock. */
+  now(): Date;
   close(): void;
 }
 
@@ -51,8 +56,19 @@ export function commandContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
     // On the local cloud, the user its keys belong to (older profiles: KISMO_OWNER, or the OS user).
     owner: async () => (await ownerProof())?.owner ?? profile.owner ?? localOwner(env),
     ownerProof,
+    now: () => (local && profile.stateDir ? localCloudNow(profile.stateDir) : new Date()),
     close: () => s3.destroy(),
   };
+}
+
+/** The local cloud's time, from the clock file it keeps; this machine's if there is none to read. */
+function localCloudNow(stateDir: string): Date {
+  try {
+    const state = localClockSchema.parse(JSON.parse(readFileSync(path.join(stateDir, CLOCK_FILE), 'utf8')));
+    return localNow(state);
+  } catch {
+    return new Date();
+  }
 }
 
 /** A local profile's owner and identity, as `kismo dev` made them (it set the tag itself). */

@@ -31,7 +31,7 @@ export async function ls(globals: GlobalOptions): Promise<void> {
   const context = commandContext(globals);
   try {
     const sessions = await listSessions(context, await context.owner());
-    const now = new Date();
+    const now = context.now();
     if (globals.json) {
       process.stdout.write(sessions.map((s) => `${jsonLine(s, now)}\n`).join(''));
       return;

@@ -30,7 +30,7 @@ export async function status(session: string, globals: GlobalOptions): Promise<v
     process.stdout.write(
       globals.json
         ? `${JSON.stringify(shown)}\n`
-        : `${statusLines(shown, new Date(), context.profile).join('\n')}\n`,
+        : `${statusLines(shown, context.now(), context.profile).join('\n')}\n`,
     );
   } finally {
     context.close();

@@ -19,6 +19,7 @@ import { resolveSchedule } from '../../services/kit/schedule';
 import slackActionsEndpoint from '../../services/slack-actions/endpoint';
 import { LocalBus } from './bus/local-bus';
 import { ConsoleChat } from './chat/console-chat';
+import { publishClock } from './clock/clock-file';
 import { MovableClock } from './clock/movable-clock';
 import { Scheduler } from './clock/scheduler';
 import { simulatedBootstrap } from './ec2/simulated-bootstrap';
@@ -418,6 +419,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       closers.push(() => scheduler.stop());
     }
     mkdirSync(stateDir, { recursive: true });
+    closers.push(publishClock(clock, stateDir));
     cloud = new LocalCloud({
       endpoint: gateway.url,
       config,

@@ -181,6 +181,23 @@ describe('kismo status and kismo ls on the local cloud', () => {
     expect(lines[1].timeline).toBeUndefined();
   });
 
+  it('counts uptime on the local cloud’s clock, which its events are stamped with, not the machine’s', async () => {
+    // Prepare
+    const uptime = async () => {
+      const lines = (await kismo('ls', '--json')).stdout.trimEnd().split('\n');
+      return lines.map((line) => JSON.parse(line)).find((l) => l.sessionId === READY)?.uptimeSeconds;
+    };
+    const before = await uptime();
+
+    // Act
+    test.cloud.clock.advance(2 * 3600_000);
+    const after = await uptime();
+
+    // Assess
+    expect(before).toBeLessThan(3600);
+    expect(after - before).toBe(7200);
+  });
+
   it('answers the same through the real kismo command', async () => {
     // Act
     const run = await runKismo(['status', READY, '--json'], {
