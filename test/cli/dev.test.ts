@@ -169,7 +169,7 @@ describe('kismo dev', () => {
     );
     await shown(/\[1: Terminate\]/);
     dev.child.stdin.write('1\n');
-    await shown(/── the message, updated[\s\S]*<@ULOCALADA> pressed \*Terminate\*/);
+    await shown(/── the message, updated[\s\S]*@ada pressed Terminate/);
     await shown(/Terminated/);
     const exit = await stopWith(dev.child, 'SIGINT');
 
