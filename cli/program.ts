@@ -8,13 +8,18 @@ export interface GlobalOptions {
   readonly debug: boolean;
 }
 
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
-    throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
-  }
-  return parsed;
+/** An option's parser for a whole number within `min`..`max`, saying so when it is not one. */
+function wholeNumber(min: number, max: number, what = 'a whole number'): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`${what} from ${min} to ${max}`);
+    }
+    return parsed;
+  };
 }
+
+const port = wholeNumber(0, 65535, 'a port is a whole number');
 
 /**
  * The one place that declares every command and flag. Each command's code is in its own file under
@@ -143,12 +148,7 @@ Examples:
     .addOption(
       new Option('--concurrency <n>', 'files and requests in flight at once')
         .default(16)
-        .argParser((value) => {
-          const n = Number(value);
-          if (!Number.isInteger(n) || n < 1 || n > 256)
-            throw new InvalidArgumentError('a whole number from 1 to 256');
-          return n;
-        }),
+        .argParser(wholeNumber(1, 256)),
     )
     .option(
       '--wait',
@@ -216,12 +216,7 @@ Examples:
     .argument('<session>', 'the session id (`kismo ls` lists them)')
     .argument('[dir]', 'where to put them (default: ./<session>-outputs)')
     .addOption(
-      new Option('--concurrency <n>', 'files in flight at once').default(8).argParser((value) => {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1 || n > 64)
-          throw new InvalidArgumentError('a whole number from 1 to 64');
-        return n;
-      }),
+      new Option('--concurrency <n>', 'files in flight at once').default(8).argParser(wholeNumber(1, 64)),
     )
     .addHelpText(
       'after',

@@ -113,14 +113,7 @@ describe('kismo pull', () => {
     const objects = watched(s3Objects(test.cloud.s3(), test.cloud.bucket), asked);
 
     // Act
-    const pulled = await pullFolder({
-      objects,
-      prefix: OUTPUTS,
-      dir,
-      concurrency: 2,
-      signal: new AbortController().signal,
-      progress: await createProgress('silent', { stdout: process.stdout, stderr: process.stderr }),
-    });
+    const pulled = await pullQuietly(objects, dir);
 
     // Assess
     expect(pulled).toMatchObject({ fetched: 1, unchanged: 2 });
@@ -157,14 +150,7 @@ describe('kismo pull', () => {
     } as unknown as Pick<DataBucket, 'list' | 'download'>;
 
     // Act
-    const pulling = pullFolder({
-      objects,
-      prefix: OUTPUTS,
-      dir,
-      concurrency: 1,
-      signal: new AbortController().signal,
-      progress: await createProgress('silent', { stdout: process.stdout, stderr: process.stderr }),
-    });
+    const pulling = pullQuietly(objects, dir);
 
     // Assess
     await expect(pulling).rejects.toMatchObject({ code: 'UNSAFE_OUTPUT_KEY' });
@@ -203,4 +189,16 @@ function watched(
       return objects.download(key, options);
     },
   };
+}
+
+/** The pull engine on `objects` into `dir`, showing nothing. */
+async function pullQuietly(objects: Pick<DataBucket, 'list' | 'download'>, dir: string) {
+  return pullFolder({
+    objects,
+    prefix: OUTPUTS,
+    dir,
+    concurrency: 2,
+    signal: new AbortController().signal,
+    progress: await createProgress('silent', { stdout: process.stdout, stderr: process.stderr }),
+  });
 }
