@@ -13,6 +13,12 @@ export interface KismoEventDefinition<D extends string, V extends number, Shape 
   readonly description: string;
   /** The fields of `detail` besides `version` (the correlation keys are declared here as each event needs). */
   readonly fields: Shape;
+  /**
+   * How the event reads in a session's timeline (`kismo status`): one line for people. A
+   * subscriber's new event says it here, and the journal shows it with no change of its own.
+   * @default the detail-type in lower case
+   */
+  readonly timeline?: (detail: z.output<KismoDetail<V, Shape>>) => string;
 }
 
 export type KismoDetail<V extends number, Shape extends z.ZodRawShape> = z.ZodObject<
@@ -27,6 +33,8 @@ export interface KismoEvent<
 > extends Contract<`${D} v${V}`, KismoDetail<V, Shape>> {
   readonly detailType: D;
   readonly version: V;
+  /** One line for a session's timeline. */
+  timeline(detail: z.output<KismoDetail<V, Shape>>): string;
 }
 
 const TITLE_CASE_PAST = /^([A-Z][A-Za-z0-9]*)( [A-Z][A-Za-z0-9]*)*$/;
@@ -37,7 +45,7 @@ export function defineEvent<
   const V extends number,
   const Shape extends z.ZodRawShape,
 >(definition: KismoEventDefinition<D, V, Shape>): KismoEvent<D, V, Shape> {
-  const { detailType, version, description, fields } = definition;
+  const { detailType, version, description, fields, timeline } = definition;
   if (!TITLE_CASE_PAST.test(detailType)) {
     throw new Error(`detail-type "${detailType}" must be Title Case words, e.g. "Instance Ready"`);
   }
@@ -52,6 +60,7 @@ export function defineEvent<
     version,
     description,
     detail,
+    timeline: timeline ?? (() => detailType.toLowerCase()),
     pattern: (): EventPattern => ({
       source: [KISMO_SOURCE],
       'detail-type': [detailType],

@@ -1,4 +1,5 @@
-import type { kismoEvents } from '../../contracts/catalog';
+import { kismoEvents } from '../../contracts/catalog';
+import type { KismoEvent } from '../../contracts/kit/define-event';
 import { hourlyPrice } from '../../contracts/prices';
 import type { Delivered } from '../kit/define-service';
 import type { JournalChange } from './journal-change';
@@ -10,7 +11,11 @@ const seconds = (s: number): string =>
 const usd = (n: number): string => `$${n.toFixed(2)}`;
 
 /** What an event changes in its session's status, with a one-line summary for people. */
-export function changeOf(event: JournalEvent, region: string): JournalChange {
+export function changeOf(
+  event: JournalEvent,
+  region: string,
+  catalog: readonly KismoEvent[] = kismoEvents,
+): JournalChange {
   const { detail, envelope } = event;
   const base = {
     owner: detail.owner,
@@ -129,6 +134,16 @@ export function changeOf(event: JournalEvent, region: string): JournalChange {
         ...base,
         entry: entry(`costs ${usd(d.hourly)}/h, ${usd(d.accrued)} so far (estimate)`),
         facts: { hourlyPrice: d.hourly },
+      };
+    }
+    default: {
+      // An event the journal has no rule for (a new subscriber's): its own line, no facts.
+      const contract = catalog.find((c) => c.name === (event as { name: string }).name);
+      const detail = (event as { detail: unknown }).detail;
+      return {
+        ...base,
+        entry: entry(contract ? contract.timeline(detail as never) : envelope['detail-type']),
+        facts: {},
       };
     }
   }
