@@ -1,3 +1,4 @@
+import { kismoEvents } from '../../contracts/catalog';
 import type { EventEnvelope } from '../../contracts/kit/contract';
 
 type Detail = Record<string, unknown>;
@@ -42,7 +43,10 @@ export function describeEvent(event: EventEnvelope): string | undefined {
       return line(`${d.instanceId}: kept alive until ${d.until}`);
     case 'EC2 Instance State-change Notification':
       return line(`${d['instance-id']} is ${d.state}`);
-    default:
-      return event.source === 'kismo' ? line(JSON.stringify(d)) : undefined;
+    default: {
+      // Any other kismo event reads as its contract says it does in a timeline.
+      const contract = kismoEvents.find((c) => c.detailType === type);
+      return contract ? line(contract.timeline(d as never)) : undefined;
+    }
   }
 }
