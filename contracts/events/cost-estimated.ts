@@ -14,4 +14,6 @@ export const costEstimated = defineEvent({
     currency: z.literal('USD'),
     basis: z.string().min(1),
   },
+  timeline: (d) =>
+    `${d.instanceId} costs $${d.hourly.toFixed(2)}/h, $${d.accrued.toFixed(2)} so far (estimate)`,
 });

@@ -1,0 +1,67 @@
+// The estimator on the local cloud: each instance event of a session becomes a Cost Estimated
+// with the hourly price and what the session has cost so far, and the journal records it.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  instanceLaunched,
+  instanceRestarted,
+  instanceStopped,
+  instanceTerminated,
+} from '../../../contracts/catalog';
+import type { EventEnvelope } from '../../../contracts/kit/contract';
+import { createPublisher } from '../../../contracts/publish';
+import estimator from '../../../services/cost-estimator/service';
+import { eventBridgeBus } from '../../../services/kit/ports/bus';
+import { INSTANCE_ID, launched, OWNER, SESSION_ID } from '../../factories/kismo-events';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud';
+
+const HOUR = 3600_000;
+
+describe('the cost estimator', () => {
+  let test: TestCloud;
+  const seen: EventEnvelope[] = [];
+
+  beforeAll(async () => {
+    test = await startTestCloud({ services: [estimator], config: { rootVolumeGiB: 730 } });
+    test.cloud.tap((event) => {
+      if (event['detail-type'] === 'Cost Estimated') seen.push(event);
+    });
+  });
+  afterAll(async () => test.stop());
+
+  it('prices a session at launch, and adds up the hours it ran and its volume’s as it stops, starts and ends', async () => {
+    // Prepare
+    const events = new EventBridgeClient({
+      endpoint: test.cloud.endpoint,
+      region: test.cloud.region,
+      credentials: test.cloud.credentials,
+    });
+    const bus = createPublisher({ bus: eventBridgeBus(events, test.cloud.config.busName) });
+    const keys = { owner: OWNER, sessionId: SESSION_ID, instanceId: INSTANCE_ID };
+    const step = async (ms: number) => {
+      await test.cloud.clock.advance(ms);
+      await test.cloud.settle();
+    };
+
+    // Act: runs 10 h, stopped 14 h, runs 2 h more, then ends
+    await bus.publish(instanceLaunched, launched({ launchedAt: test.cloud.clock.now().toISOString() }));
+    await step(10 * HOUR);
+    await bus.publish(instanceStopped, { ...keys, reason: 'idle', hourlyPrice: 3.06 });
+    await step(14 * HOUR);
+    await bus.publish(instanceRestarted, { ...keys, reason: 'business-hours' });
+    await step(2 * HOUR);
+    await bus.publish(instanceTerminated, { ...keys, reason: 'user' });
+    await test.cloud.settle();
+    events.destroy();
+
+    // Assess: p3.2xlarge $3.06/h for 12 h; 730 GiB of gp3 is $58.40 a month, $0.08 an hour, for 26 h
+    const estimates = seen.map((e) => e.detail as { hourly: number; accrued: number; currency: string });
+    expect(estimates.map((e) => e.hourly)).toEqual([3.06, 3.06, 3.06, 3.06]);
+    expect(estimates.map((e) => e.accrued)).toEqual(
+      [0, 10 * 3.06 + 10 * 0.08, 10 * 3.06 + 24 * 0.08, 12 * 3.06 + 26 * 0.08].map(
+        (n) => Math.round(n * 10_000) / 10_000,
+      ),
+    );
+    expect(await test.cloud.deadLetters('cost-estimator')).toEqual([]);
+  });
+});
