@@ -206,7 +206,9 @@ Examples:
 
   program
     .command('ls')
-    .description('list your sessions, newest first: state, type, uptime, idle strikes, price')
+    .description(
+      'list your sessions, newest first: state, type, uptime, idle strikes, price, cost so far (estimate)',
+    )
     .addHelpText('after', '\nExamples:\n  kismo ls\n  kismo ls --profile aws --json')
     .action(async () => (await import('./commands/ls')).ls(globals()));
 

@@ -41,6 +41,8 @@ export const sessionStatusSchema = z.object({
   sandbox: z.string().optional(),
   dataset: z.object({ prefix: z.string(), files: z.number().int(), bytes: z.number().int() }).optional(),
   hourlyPrice: z.number().nullable().optional(),
+  /** What the session has cost so far, USD, as the cost estimator last estimated it (compute and volume). */
+  costSoFar: z.number().nonnegative().optional(),
   launchedAt: isoTimeSchema.optional(),
   readyAt: isoTimeSchema.optional(),
   /** Why the session failed or stopped, with what to do. */

@@ -4,11 +4,11 @@ import type { GlobalOptions } from '../program';
 import { formatUptime, priceOf, uptimeSeconds } from '../session/format-status';
 import { listSessions, type SessionListing } from '../session/list-sessions';
 
-const COLUMNS = ['SESSION', 'STATE', 'TYPE', 'UPTIME', 'IDLE', 'PRICE'] as const;
+const COLUMNS = ['SESSION', 'STATE', 'TYPE', 'UPTIME', 'IDLE', 'PRICE', 'COST'] as const;
 
 /** One session as a table row. */
 function row({ sessionId, status, unreadable }: SessionListing, now: Date): string[] {
-  if (!status) return [sessionId, unreadable ? 'unreadable' : 'pending', '-', '-', '-', '-'];
+  if (!status) return [sessionId, unreadable ? 'unreadable' : 'pending', '-', '-', '-', '-', '-'];
   return [
     sessionId,
     status.state,
@@ -16,6 +16,7 @@ function row({ sessionId, status, unreadable }: SessionListing, now: Date): stri
     formatUptime(uptimeSeconds(status, now)),
     String(status.idleStrikes ?? 0),
     priceOf(status),
+    status.costSoFar === undefined ? '-' : `$${status.costSoFar.toFixed(2)}`,
   ];
 }
 
@@ -26,7 +27,7 @@ function jsonLine({ sessionId, status, unreadable }: SessionListing, now: Date):
   return JSON.stringify({ ...rest, uptimeSeconds: uptimeSeconds(status, now) ?? null });
 }
 
-/** `kismo ls`: the caller's sessions, newest first — state, type, uptime, idle strikes, price. */
+/** `kismo ls`: the caller's sessions, newest first — state, type, uptime, idle strikes, price, cost so far. */
 export async function ls(globals: GlobalOptions): Promise<void> {
   const context = commandContext(globals);
   try {

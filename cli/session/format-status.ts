@@ -86,6 +86,10 @@ export function statusLines(status: SessionStatus, now: Date, profile: Profile):
     ...row('reason', status.reason),
     ...row('exit code', status.exitCode?.toString()),
     ...row('up', up === undefined ? undefined : formatUptime(up)),
+    ...row(
+      'cost',
+      status.costSoFar === undefined ? undefined : `$${status.costSoFar.toFixed(2)} so far (estimate)`,
+    ),
     ...row('idle', status.idleStrikes ? `${status.idleStrikes} strike(s)` : undefined),
     ...row('dataset', dataset),
     ...row('updated', time(status.updatedAt)),

@@ -133,7 +133,7 @@ export function changeOf(
       return {
         ...base,
         entry: entry(`costs ${usd(d.hourly)}/h, ${usd(d.accrued)} so far (estimate)`),
-        facts: { hourlyPrice: d.hourly },
+        facts: { hourlyPrice: d.hourly, costSoFar: d.accrued },
       };
     }
     default: {

@@ -145,7 +145,7 @@ describe('kismo status and kismo ls on the local cloud', () => {
     // Assess
     const [head, first, second] = run.stdout.trimEnd().split('\n');
     expect(run.code).toBe(0);
-    expect(head?.split(/\s+/)).toEqual(['SESSION', 'STATE', 'TYPE', 'UPTIME', 'IDLE', 'PRICE']);
+    expect(head?.split(/\s+/)).toEqual(['SESSION', 'STATE', 'TYPE', 'UPTIME', 'IDLE', 'PRICE', 'COST']);
     expect(first?.split(/\s{2,}/)).toEqual([
       BOOTING,
       'launching',
@@ -153,6 +153,7 @@ describe('kismo status and kismo ls on the local cloud', () => {
       expect.stringMatching(/min|h/),
       '0',
       '$0.526/h',
+      '-',
     ]);
     expect(second?.split(/\s{2,}/)).toEqual([
       READY,
@@ -161,6 +162,7 @@ describe('kismo status and kismo ls on the local cloud', () => {
       expect.stringMatching(/min|h/),
       '0',
       '$0.526/h',
+      '-',
     ]);
   });
 

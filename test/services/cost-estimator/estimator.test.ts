@@ -1,6 +1,7 @@
 // The estimator on the local cloud: each instance event of a session becomes a Cost Estimated
 // with the hourly price and what the session has cost so far, and the journal records it.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   instanceLaunched,
@@ -9,9 +10,11 @@ import {
   instanceTerminated,
 } from '../../../contracts/catalog';
 import type { EventEnvelope } from '../../../contracts/kit/contract';
+import { sessionKey } from '../../../contracts/manifest';
 import { createPublisher } from '../../../contracts/publish';
 import estimator from '../../../services/cost-estimator/service';
 import { eventBridgeBus } from '../../../services/kit/ports/bus';
+import journal from '../../../services/session-journal/service';
 import { INSTANCE_ID, launched, OWNER, SESSION_ID } from '../../factories/kismo-events';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 
@@ -63,5 +66,38 @@ describe('the cost estimator', () => {
       ),
     );
     expect(await test.cloud.deadLetters('cost-estimator')).toEqual([]);
+  });
+});
+
+describe('the cost so far, where the owner reads it', () => {
+  it('reaches the session’s status through the journal, for kismo ls and kismo status', async () => {
+    // Prepare
+    const test = await startTestCloud({ services: [estimator, journal] });
+    const events = new EventBridgeClient({
+      endpoint: test.cloud.endpoint,
+      region: test.cloud.region,
+      credentials: test.cloud.credentials,
+    });
+    const bus = createPublisher({ bus: eventBridgeBus(events, test.cloud.config.busName) });
+    const keys = { owner: OWNER, sessionId: SESSION_ID, instanceId: INSTANCE_ID };
+
+    // Act: a p3.2xlarge with the default 200 GiB volume runs 5 h, then stops
+    await bus.publish(instanceLaunched, launched({ launchedAt: test.cloud.clock.now().toISOString() }));
+    await test.cloud.settle();
+    test.cloud.clock.advance(5 * HOUR);
+    await bus.publish(instanceStopped, { ...keys, reason: 'user', hourlyPrice: 3.06 });
+    await test.cloud.settle();
+    events.destroy();
+    const s3 = test.cloud.s3();
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: test.cloud.bucket, Key: sessionKey(OWNER, SESSION_ID, 'status.json') }),
+    );
+    const status = JSON.parse((await object.Body?.transformToString()) ?? '{}');
+    s3.destroy();
+    await test.stop();
+
+    // Assess: 5 × $3.06 + 5 h of $16 a month (200 GiB × $0.08) over 730 h
+    expect(status.costSoFar).toBeCloseTo(5 * 3.06 + (5 * 16) / 730, 4);
+    expect(status.state).toBe('stopped');
   });
 });
