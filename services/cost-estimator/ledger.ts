@@ -20,6 +20,10 @@ export const sessionLedgerSchema = z.object({
   endedAt: isoTimeSchema.optional(),
   /** Hours the instance ran, in stretches that ended. */
   ranHours: z.number().nonnegative(),
+  /** Set while kismo keeps the instance stopped for idleness: since when. */
+  idleSince: isoTimeSchema.optional(),
+  /** Hours it stood stopped for idleness, in stretches that ended: hours not paid for. */
+  idleSavedHours: z.number().nonnegative().default(0),
 });
 export type SessionLedger = z.output<typeof sessionLedgerSchema>;
 
@@ -34,21 +38,51 @@ export function opened(launchedAt: string, hourly: number, volumeMonthly: number
     launchedAt,
     runningSince: launchedAt,
     ranHours: 0,
+    idleSavedHours: 0,
   };
 }
 
-/** The instance stopped (or terminated) at `at`: its running stretch ends. */
-export function stopped(ledger: SessionLedger, at: Date, terminated = false): SessionLedger {
+/**
+ * The instance stopped at `at` (for idleness, if `how.idle`), or terminated (`how.terminated`):
+ * its running stretch ends, and a stretch stopped for idleness, if one was under way, too.
+ */
+export function stopped(
+  ledger: SessionLedger,
+  at: Date,
+  how: { readonly terminated?: boolean; readonly idle?: boolean } = {},
+): SessionLedger {
   const ran = ledger.runningSince ? hoursBetween(ledger.runningSince, at) : 0;
-  const { runningSince: _, ...rest } = ledger;
-  return { ...rest, ranHours: ledger.ranHours + ran, ...(terminated ? { endedAt: at.toISOString() } : {}) };
+  const { runningSince: _, idleSince: __, ...rest } = endIdle(ledger, at);
+  return {
+    ...rest,
+    ranHours: ledger.ranHours + ran,
+    ...(how.terminated ? { endedAt: at.toISOString() } : {}),
+    ...(how.idle && !how.terminated ? { idleSince: at.toISOString() } : {}),
+  };
 }
 
 /** The instance runs again from `at`. */
 export function restarted(ledger: SessionLedger, at: Date): SessionLedger {
   if (ledger.endedAt || ledger.runningSince) return ledger;
-  return { ...ledger, runningSince: at.toISOString() };
+  const { idleSince: _, ...rest } = endIdle(ledger, at);
+  return { ...rest, runningSince: at.toISOString() };
 }
+
+/** Closes a stretch stopped for idleness at `at`, counting its hours as saved. */
+function endIdle(ledger: SessionLedger, at: Date): SessionLedger {
+  if (!ledger.idleSince) return ledger;
+  return { ...ledger, idleSavedHours: ledger.idleSavedHours + hoursBetween(ledger.idleSince, at) };
+}
+
+/** Hours and dollars idle stops saved by `now`, against running through those hours. */
+export function saved(ledger: SessionLedger, now: Date): { hours: number; dollars: number } {
+  const open = ledger.idleSince && !ledger.endedAt ? hoursBetween(ledger.idleSince, now) : 0;
+  const hours = ledger.idleSavedHours + open;
+  return { hours, dollars: hours * ledger.hourly };
+}
+
+/** Whether the instance stands stopped now (its volume still costs). */
+export const isStopped = (ledger: SessionLedger): boolean => !ledger.runningSince && !ledger.endedAt;
 
 /** What the session has cost by `now`: compute for the hours it ran, the volume for every hour it existed. */
 export function accrued(
@@ -56,8 +90,13 @@ export function accrued(
   now: Date,
 ): { compute: number; volume: number; total: number } {
   const end = ledger.endedAt ? new Date(ledger.endedAt) : now;
-  const running = ledger.runningSince ? hoursBetween(ledger.runningSince, end) : 0;
-  const compute = (ledger.ranHours + running) * ledger.hourly;
+  const compute = hoursRun(ledger, now) * ledger.hourly;
   const volume = hoursBetween(ledger.launchedAt, end) * ledger.volumeHourly;
   return { compute, volume, total: compute + volume };
+}
+
+/** Hours the instance has run by `now`: the stretches that ended, and the one under way. */
+export function hoursRun(ledger: SessionLedger, now: Date): number {
+  const end = ledger.endedAt ? new Date(ledger.endedAt) : now;
+  return ledger.ranHours + (ledger.runningSince ? hoursBetween(ledger.runningSince, end) : 0);
 }

@@ -11,12 +11,14 @@ import { once } from '../kit/once';
 import { getJson } from '../kit/ports/objects';
 import { sessionOfInstance } from '../shared/session-of-instance';
 import { accrued, opened, restarted, type SessionLedger, sessionLedgerSchema, stopped } from './ledger';
+import { ledgersByOwner, summaryMessage } from './summary';
 
-const LEDGERS = 'kismo/costs/*';
+const LEDGER_PREFIX = 'kismo/costs/';
+const LEDGERS = `${LEDGER_PREFIX}*`;
 const CLAIMS = 'kismo/claims/cost-estimator/*';
 
 /** `kismo/costs/<owner>/<session>.json`: one session's ledger, the estimator's alone. */
-const ledgerKey = (owner: string, sessionId: string): string => `kismo/costs/${owner}/${sessionId}.json`;
+const ledgerKey = (owner: string, sessionId: string): string => `${LEDGER_PREFIX}${owner}/${sessionId}.json`;
 
 /**
  * Estimates what each session costs, from the price table, as its instance launches, stops,
@@ -27,17 +29,33 @@ const ledgerKey = (owner: string, sessionId: string): string => `kismo/costs/${o
 export default defineService({
   name: 'cost-estimator',
   description:
-    'Instance Launched / Stopped / Restarted / Terminated → Cost Estimated (per hour, and so far: compute and volume)',
+    'Instance Launched / Stopped / Restarted / Terminated → Cost Estimated (per hour, and so far: compute and volume); each working morning, each owner’s summary on Slack',
   consumes: [instanceLaunched, instanceStopped, instanceRestarted, instanceTerminated],
   emits: [costEstimated],
+  // Each working morning, each owner's summary (and the night's savings) on Slack.
+  schedule: { expression: 'cron(0 9 ? * MON-FRI *)', at: 'business-hours-start' },
   capabilities: {
-    objects: { read: [LEDGERS, CLAIMS], write: [LEDGERS, CLAIMS], delete: [CLAIMS] },
+    objects: { read: [LEDGERS, CLAIMS], write: [LEDGERS, CLAIMS], delete: [CLAIMS], list: [LEDGER_PREFIX] },
     compute: ['describe'],
+    chat: true,
   },
   idempotent: true,
   async handle(event, ctx) {
-    if (event.name === 'Scheduled Event') return;
     const { ports, config, logger } = ctx;
+    if (event.name === 'Scheduled Event') {
+      const now = new Date(event.detail.scheduledTime);
+      await once(
+        ports.objects,
+        `cost-estimator/summaries/${event.detail.scheduledTime}`,
+        async () => {
+          for (const [owner, ledgers] of await ledgersByOwner(ports.objects, LEDGER_PREFIX, now)) {
+            await ports.chat.post(summaryMessage(owner, ledgers, now, config));
+          }
+        },
+        { now: () => ports.clock.now() },
+      );
+      return;
+    }
     const { owner, instanceId } = event.detail;
     const sessionId = event.detail.sessionId ?? (await sessionOfInstance(ports.compute, instanceId));
     if (!sessionId) {
@@ -68,13 +86,13 @@ export default defineService({
             break;
           }
           case 'Instance Stopped v1':
-            ledger = ledger && stopped(ledger, at);
+            ledger = ledger && stopped(ledger, at, { idle: event.detail.reason === 'idle' });
             break;
           case 'Instance Restarted v1':
             ledger = ledger && restarted(ledger, at);
             break;
           case 'Instance Terminated v1':
-            ledger = ledger && stopped(ledger, at, true);
+            ledger = ledger && stopped(ledger, at, { terminated: true });
             break;
         }
         // A stop or start of a session launched before the estimator ran (or unpriced): nothing known.

@@ -101,3 +101,36 @@ describe('the cost so far, where the owner reads it', () => {
     expect(status.state).toBe('stopped');
   });
 });
+
+describe('the morning summary', () => {
+  it('tells each owner, when business hours begin, what ran, what it cost, and what the night’s idle stop saved', async () => {
+    // Prepare: Monday 10:00 in Tokyo
+    const test = await startTestCloud({
+      services: [estimator],
+      config: { slack: { users: { [OWNER]: 'U0ADA' } } },
+    });
+    const events = new EventBridgeClient({
+      endpoint: test.cloud.endpoint,
+      region: test.cloud.region,
+      credentials: test.cloud.credentials,
+    });
+    const bus = createPublisher({ bus: eventBridgeBus(events, test.cloud.config.busName) });
+    const keys = { owner: OWNER, sessionId: SESSION_ID, instanceId: INSTANCE_ID };
+
+    // Act: a p3.2xlarge (200 GiB) runs until 20:00, is stopped for idleness, and it is Tuesday 09:00
+    await bus.publish(instanceLaunched, launched({ launchedAt: test.cloud.clock.now().toISOString() }));
+    await test.cloud.settle();
+    test.cloud.clock.advance(10 * HOUR);
+    await bus.publish(instanceStopped, { ...keys, reason: 'idle', hourlyPrice: 3.06 });
+    await test.cloud.settle();
+    await test.cloud.advance(13 * HOUR);
+    events.destroy();
+    const messages = test.chat.messages.map((m) => m.text);
+    await test.stop();
+
+    // Assess: 10 h × $3.06 = $30.60, plus 23 h of a $16-a-month volume ($0.50); 13 h stopped saved $39.78
+    expect(messages).toEqual([
+      '💰 <@U0ADA> your 1 kismo session(s): ran 10 h, cost $31.10 so far (estimate). Idle stops saved 13 h, $39.78, against running through the night. 1 stopped instance(s) still cost $16.00 a month for their volumes: `kismo down SESSION` deletes one.',
+    ]);
+  });
+});
