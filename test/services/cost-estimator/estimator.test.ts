@@ -19,6 +19,20 @@ import { INSTANCE_ID, launched, OWNER, SESSION_ID } from '../../factories/kismo-
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 
 const HOUR = 3600_000;
+const keys = { owner: OWNER, sessionId: SESSION_ID, instanceId: INSTANCE_ID };
+
+/** Publishes on the cloud's bus as the services do; `close` when done. */
+function publisherOf(test: TestCloud) {
+  const events = new EventBridgeClient({
+    endpoint: test.cloud.endpoint,
+    region: test.cloud.region,
+    credentials: test.cloud.credentials,
+  });
+  return {
+    bus: createPublisher({ bus: eventBridgeBus(events, test.cloud.config.busName) }),
+    close: () => events.destroy(),
+  };
+}
 
 describe('the cost estimator', () => {
   let test: TestCloud;
@@ -34,13 +48,7 @@ describe('the cost estimator', () => {
 
   it('prices a session at launch, and adds up the hours it ran and its volume’s as it stops, starts and ends', async () => {
     // Prepare
-    const events = new EventBridgeClient({
-      endpoint: test.cloud.endpoint,
-      region: test.cloud.region,
-      credentials: test.cloud.credentials,
-    });
-    const bus = createPublisher({ bus: eventBridgeBus(events, test.cloud.config.busName) });
-    const keys = { owner: OWNER, sessionId: SESSION_ID, instanceId: INSTANCE_ID };
+    const { bus, close } = publisherOf(test);
     const step = async (ms: number) => {
       await test.cloud.clock.advance(ms);
       await test.cloud.settle();
@@ -55,7 +63,7 @@ describe('the cost estimator', () => {
     await step(2 * HOUR);
     await bus.publish(instanceTerminated, { ...keys, reason: 'user' });
     await test.cloud.settle();
-    events.destroy();
+    close();
 
     // Assess: p3.2xlarge $3.06/h for 12 h; 730 GiB of gp3 is $58.40 a month, $0.08 an hour, for 26 h
     const estimates = seen.map((e) => e.detail as { hourly: number; accrued: number; currency: string });
@@ -73,13 +81,7 @@ describe('the cost so far, where the owner reads it', () => {
   it('reaches the session’s status through the journal, for kismo ls and kismo status', async () => {
     // Prepare
     const test = await startTestCloud({ services: [estimator, journal] });
-    const events = new EventBridgeClient({
-      endpoint: test.cloud.endpoint,
-      region: test.cloud.region,
-      credentials: test.cloud.credentials,
-    });
-    const bus = createPublisher({ bus: eventBridgeBus(events, test.cloud.config.busName) });
-    const keys = { owner: OWNER, sessionId: SESSION_ID, instanceId: INSTANCE_ID };
+    const { bus, close } = publisherOf(test);
 
     // Act: a p3.2xlarge with the default 200 GiB volume runs 5 h, then stops
     await bus.publish(instanceLaunched, launched({ launchedAt: test.cloud.clock.now().toISOString() }));
@@ -87,7 +89,7 @@ describe('the cost so far, where the owner reads it', () => {
     test.cloud.clock.advance(5 * HOUR);
     await bus.publish(instanceStopped, { ...keys, reason: 'user', hourlyPrice: 3.06 });
     await test.cloud.settle();
-    events.destroy();
+    close();
     const s3 = test.cloud.s3();
     const object = await s3.send(
       new GetObjectCommand({ Bucket: test.cloud.bucket, Key: sessionKey(OWNER, SESSION_ID, 'status.json') }),
@@ -109,13 +111,7 @@ describe('the morning summary', () => {
       services: [estimator],
       config: { slack: { users: { [OWNER]: 'U0ADA' } } },
     });
-    const events = new EventBridgeClient({
-      endpoint: test.cloud.endpoint,
-      region: test.cloud.region,
-      credentials: test.cloud.credentials,
-    });
-    const bus = createPublisher({ bus: eventBridgeBus(events, test.cloud.config.busName) });
-    const keys = { owner: OWNER, sessionId: SESSION_ID, instanceId: INSTANCE_ID };
+    const { bus, close } = publisherOf(test);
 
     // Act: a p3.2xlarge (200 GiB) runs until 20:00, is stopped for idleness, and it is Tuesday 09:00
     await bus.publish(instanceLaunched, launched({ launchedAt: test.cloud.clock.now().toISOString() }));
@@ -124,7 +120,7 @@ describe('the morning summary', () => {
     await bus.publish(instanceStopped, { ...keys, reason: 'idle', hourlyPrice: 3.06 });
     await test.cloud.settle();
     await test.cloud.advance(13 * HOUR);
-    events.destroy();
+    close();
     const messages = test.chat.messages.map((m) => m.text);
     await test.stop();
 
