@@ -2,6 +2,7 @@ import type { ec2StateChange } from '../../contracts/catalog';
 import type { Delivered } from '../kit/define-service';
 import type { Compute } from '../kit/ports';
 import { TAGS } from '../kit/ports';
+import { tagsOfInstance } from '../shared/session-of-instance';
 import type { JournalChange } from './journal-change';
 
 /**
@@ -31,7 +32,7 @@ export async function ec2Change(
   const { state, 'instance-id': instanceId } = event.detail;
   if (!(state in EC2_ENTRIES)) return undefined;
   const said = state as keyof typeof EC2_ENTRIES;
-  const tags = await tagsOf(compute, instanceId);
+  const tags = await tagsOfInstance(compute, instanceId);
   const owner = tags?.[TAGS.owner];
   const sessionId = tags?.[TAGS.session];
   if (tags?.[TAGS.managed] !== 'true' || !owner || !sessionId) return undefined;
@@ -48,16 +49,4 @@ export async function ec2Change(
     facts: {},
     ...(said === 'running' ? {} : { reason: SAID[said] }),
   };
-}
-
-async function tagsOf(
-  compute: Compute,
-  instanceId: string,
-): Promise<Readonly<Record<string, string>> | undefined> {
-  try {
-    for await (const instance of compute.describe({ instanceIds: [instanceId] })) return instance.tags;
-  } catch (error) {
-    if ((error as Error).name !== 'InvalidInstanceID.NotFound') throw error;
-  }
-  return undefined;
 }
