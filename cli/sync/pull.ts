@@ -69,7 +69,15 @@ export async function pullFolder(options: PullOptions): Promise<PullResult> {
   mkdirSync(root, { recursive: true });
   const stateFile = path.join(root, PULL_STATE);
   const state = readState(stateFile, prefix);
-  const save = () => replaceFile(stateFile, `${JSON.stringify(state)}\n`);
+  // At most once a second while files come in, and always at the end (done, failed or
+  // interrupted): a state written per file would rewrite a growing file thousands of times. What
+  // a crash leaves unrecorded is fetched again, never trusted.
+  let savedAt = 0;
+  const save = (force = false) => {
+    if (!force && Date.now() - savedAt < 1000) return;
+    savedAt = Date.now();
+    replaceFile(stateFile, `${JSON.stringify(state)}\n`);
+  };
 
   const isDone = (t: (typeof targets)[number]) =>
     state.done[t.relative] === t.etag && existsSync(t.file) && statSync(t.file).size === t.size;
@@ -82,26 +90,30 @@ export async function pullFolder(options: PullOptions): Promise<PullResult> {
   });
 
   const files = pLimit(options.concurrency);
-  await Promise.all(
-    todo.map((target) =>
-      files(async () => {
-        signal.throwIfAborted();
-        mkdirSync(path.dirname(target.file), { recursive: true });
-        const partial = `${target.file}${PARTIAL}`;
-        const resumable = state.partial[target.relative] === target.etag && existsSync(partial);
-        const from = resumable ? statSync(partial).size : 0;
-        state.partial[target.relative] = target.etag;
-        save();
-        if (from > 0) progress.bytesDone(from);
-        await fetchInto(objects, prefix + target.relative, partial, from, target.etag, signal, progress);
-        renameSync(partial, target.file);
-        delete state.partial[target.relative];
-        state.done[target.relative] = target.etag;
-        save();
-        progress.fileDone();
-      }),
-    ),
-  );
+  try {
+    await Promise.all(
+      todo.map((target) =>
+        files(async () => {
+          signal.throwIfAborted();
+          mkdirSync(path.dirname(target.file), { recursive: true });
+          const partial = `${target.file}${PARTIAL}`;
+          const resumable = state.partial[target.relative] === target.etag && existsSync(partial);
+          const from = resumable ? statSync(partial).size : 0;
+          state.partial[target.relative] = target.etag;
+          save();
+          if (from > 0) progress.bytesDone(from);
+          await fetchInto(objects, prefix + target.relative, partial, from, target.etag, signal, progress);
+          renameSync(partial, target.file);
+          delete state.partial[target.relative];
+          state.done[target.relative] = target.etag;
+          save();
+          progress.fileDone();
+        }),
+      ),
+    );
+  } finally {
+    save(true);
+  }
   progress.finished();
   return {
     files: targets.length,
