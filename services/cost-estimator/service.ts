@@ -5,20 +5,23 @@ import {
   instanceStopped,
   instanceTerminated,
 } from '../../contracts/catalog';
+import {
+  accrued,
+  COSTS_PREFIX,
+  costLedgerKey,
+  type SessionLedger,
+  sessionLedgerSchema,
+} from '../../contracts/cost-ledger';
 import { hourlyPrice, monthlyVolumePrice } from '../../contracts/prices';
 import { defineService } from '../kit/define-service';
 import { once } from '../kit/once';
 import { getJson } from '../kit/ports/objects';
 import { sessionOfInstance } from '../shared/session-of-instance';
-import { accrued, opened, restarted, type SessionLedger, sessionLedgerSchema, stopped } from './ledger';
+import { opened, restarted, stopped } from './ledger';
 import { ledgersByOwner, summaryMessage } from './summary';
 
-const LEDGER_PREFIX = 'kismo/costs/';
-const LEDGERS = `${LEDGER_PREFIX}*`;
+const LEDGERS = `${COSTS_PREFIX}*`;
 const CLAIMS = 'kismo/claims/cost-estimator/*';
-
-/** `kismo/costs/<owner>/<session>.json`: one session's ledger, the estimator's alone. */
-const ledgerKey = (owner: string, sessionId: string): string => `${LEDGER_PREFIX}${owner}/${sessionId}.json`;
 
 /**
  * Estimates what each session costs, from the price table, as its instance launches, stops,
@@ -35,7 +38,7 @@ export default defineService({
   // Each working morning, each owner's summary (and the night's savings) on Slack.
   schedule: { expression: 'cron(0 9 ? * MON-FRI *)', at: 'business-hours-start' },
   capabilities: {
-    objects: { read: [LEDGERS, CLAIMS], write: [LEDGERS, CLAIMS], delete: [CLAIMS], list: [LEDGER_PREFIX] },
+    objects: { read: [LEDGERS, CLAIMS], write: [LEDGERS, CLAIMS], delete: [CLAIMS], list: [COSTS_PREFIX] },
     compute: ['describe'],
     chat: true,
   },
@@ -48,7 +51,7 @@ export default defineService({
         ports.objects,
         `cost-estimator/summaries/${event.detail.scheduledTime}`,
         async () => {
-          for (const [owner, ledgers] of await ledgersByOwner(ports.objects, LEDGER_PREFIX, now)) {
+          for (const [owner, ledgers] of await ledgersByOwner(ports.objects, COSTS_PREFIX, now)) {
             await ports.chat.post(summaryMessage(owner, ledgers, now, config));
           }
         },
@@ -62,7 +65,7 @@ export default defineService({
       logger.info('no session to estimate: the instance has no kismo:session tag', { instanceId });
       return;
     }
-    const key = ledgerKey(owner, sessionId);
+    const key = costLedgerKey(owner, sessionId);
     const at = new Date(event.envelope.time);
     await once(
       ports.objects,
@@ -82,7 +85,7 @@ export default defineService({
               });
               return;
             }
-            ledger = opened(event.detail.launchedAt, hourly, volume);
+            ledger = opened(event.detail.launchedAt, hourly, volume, event.detail.instanceType);
             break;
           }
           case 'Instance Stopped v1':

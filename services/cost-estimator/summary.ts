@@ -1,20 +1,11 @@
+import { costTotals, formatHours, formatUsd, sessionCost } from '../../contracts/cost-figures';
+import { activeSince, type SessionLedger, sessionLedgerSchema } from '../../contracts/cost-ledger';
 import type { KismoConfig } from '../kit/config';
 import { mention } from '../kit/mention';
 import type { ChatMessage, Objects } from '../kit/ports';
 import { getJson } from '../kit/ports/objects';
-import {
-  accrued,
-  HOURS_PER_MONTH,
-  hoursRun,
-  isStopped,
-  type SessionLedger,
-  saved,
-  sessionLedgerSchema,
-} from './ledger';
 
 const DAY_MS = 24 * 3600_000;
-const usd = (n: number): string => `$${n.toFixed(2)}`;
-const hours = (n: number): string => `${Math.round(n * 10) / 10} h`;
 
 /** Every owner's ledgers worth a word this morning: sessions alive, or ended in the last day. */
 export async function ledgersByOwner(
@@ -23,13 +14,14 @@ export async function ledgersByOwner(
   now: Date,
 ): Promise<Map<string, SessionLedger[]>> {
   const owners = new Map<string, SessionLedger[]>();
+  const dayAgo = new Date(now.getTime() - DAY_MS);
   for await (const { key } of objects.list(prefix)) {
     const owner = key.slice(prefix.length).split('/')[0];
     const stored = await getJson(objects, key);
     const parsed = sessionLedgerSchema.safeParse(stored?.value);
     if (!owner || !parsed.success) continue;
     const ledger = parsed.data;
-    if (ledger.endedAt && now.getTime() - Date.parse(ledger.endedAt) > DAY_MS) continue;
+    if (!activeSince(ledger, dayAgo)) continue;
     owners.set(owner, [...(owners.get(owner) ?? []), ledger]);
   }
   return owners;
@@ -38,7 +30,7 @@ export async function ledgersByOwner(
 /**
  * An owner's morning summary: the hours their sessions ran and what they cost so far, the hours
  * and dollars idle stops saved (against running through the night), and what their stopped
- * instances' volumes still cost a month.
+ * instances' volumes still cost a month. `kismo cost` shows the same figures, per session.
  */
 export function summaryMessage(
   owner: string,
@@ -46,19 +38,14 @@ export function summaryMessage(
   now: Date,
   config: KismoConfig,
 ): ChatMessage {
-  const ran = ledgers.reduce((sum, l) => sum + hoursRun(l, now), 0);
-  const cost = ledgers.reduce((sum, l) => sum + accrued(l, now).total, 0);
-  const savedHours = ledgers.reduce((sum, l) => sum + saved(l, now).hours, 0);
-  const savedDollars = ledgers.reduce((sum, l) => sum + saved(l, now).dollars, 0);
-  const stopped = ledgers.filter(isStopped);
-  const volumes = stopped.reduce((sum, l) => sum + l.volumeHourly * HOURS_PER_MONTH, 0);
+  const total = costTotals(ledgers.map((ledger) => sessionCost(ledger, now)));
   const lines = [
-    `💰 ${mention(owner, config)} your ${ledgers.length} kismo session(s): ran ${hours(ran)}, cost ${usd(cost)} so far (estimate).`,
-    savedHours > 0
-      ? `Idle stops saved ${hours(savedHours)}, ${usd(savedDollars)}, against running through the night.`
+    `💰 ${mention(owner, config)} your ${total.sessions} kismo session(s): ran ${formatHours(total.hoursRun)}, cost ${formatUsd(total.cost)} so far (estimate).`,
+    total.idleHoursStopped > 0
+      ? `Idle stops saved ${formatHours(total.idleHoursStopped)}, ${formatUsd(total.saved)}, against running through the night.`
       : undefined,
-    stopped.length > 0
-      ? `${stopped.length} stopped instance(s) still cost ${usd(volumes)} a month for their volumes: \`kismo down SESSION\` deletes one.`
+    total.stopped > 0
+      ? `${total.stopped} stopped instance(s) still cost ${formatUsd(total.stoppedVolumesMonthly)} a month for their volumes: \`kismo down SESSION\` deletes one.`
       : undefined,
   ].filter((line): line is string => line !== undefined);
   const text = lines.join(' ');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accrued, opened, restarted, saved, stopped } from '../../../services/cost-estimator/ledger';
+import { accrued, saved } from '../../../contracts/cost-ledger';
+import { opened, restarted, stopped } from '../../../services/cost-estimator/ledger';
 
 const P3 = 3.06;
 const at = (iso: string) => new Date(iso);
