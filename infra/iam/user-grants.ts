@@ -1,3 +1,4 @@
+import { ownerCostsPrefix } from '../../contracts/cost-ledger';
 import { OWNER_TAG } from '../../contracts/kit/correlation';
 import { TAGS } from '../../services/kit/ports/compute';
 import { type ArnScope, type Conditions, type Grant, statement } from './policy';
@@ -36,7 +37,8 @@ const HAS_OWNER: Conditions = {
 /**
  * `KismoUser`: what a kismo user may do, whoever they sign in as (an IAM user, an Identity Center
  * user through a permission set, a federated role): their own prefix in the data bucket, named by
- * their `kismo-owner` tag, and nothing of anyone else's; to read the stack's outputs
+ * their `kismo-owner` tag, and nothing of anyone else's; to read, not write, the cost estimator's
+ * ledgers of their own sessions (`kismo cost`); to read the stack's outputs
  * (`kismo init`); and to open Session Manager sessions on the instances tagged as theirs. They may
  * never set or change a `kismo-owner` tag: only an administrator names a person's owner. No EC2,
  * EventBridge or Lambda rights: the control plane acts for them.
@@ -46,6 +48,7 @@ export function userGrants(targets: UserTargets): Grant[] {
   const regional = (service: string, resource: string) =>
     `arn:${arns.partition}:${service}:${arns.region}:${arns.account}:${resource}`;
   const own = `users/${OWNER}/*`;
+  const ownCosts = `${ownerCostsPrefix(OWNER)}*`;
   return [
     {
       statement: statement({
@@ -140,6 +143,25 @@ export function userGrants(targets: UserTargets): Grant[] {
       }),
       wildcardReason:
         'session ids are not known in advance; only sessions Session Manager tagged with the caller’s own user id',
+    },
+    {
+      // `kismo cost`: the estimator writes the ledgers outside users/, so no owner can change what
+      // their sessions cost; the owner reads their own, and nothing else under kismo/.
+      statement: statement({
+        sid: 'ReadOwnCosts',
+        actions: ['s3:GetObject'],
+        resources: [`${bucketArn}/${ownCosts}`],
+        conditions: HAS_OWNER,
+      }),
+      wildcardReason: 'the ledger of each of the caller’s own sessions under kismo/costs/<owner>/, read only',
+    },
+    {
+      statement: statement({
+        sid: 'ListOwnCosts',
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn],
+        conditions: { ...HAS_OWNER, StringLike: { 's3:prefix': [ownCosts] } },
+      }),
     },
   ];
 }

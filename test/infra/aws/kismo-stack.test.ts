@@ -360,7 +360,7 @@ describe('the Slack token', () => {
 });
 
 describe('the KismoUser policy', () => {
-  it('reads and writes the caller’s own prefix, lists only it, and reaches only their own instances', () => {
+  it('reads and writes the caller’s own prefix, lists only it, reads their own cost ledgers, and reaches only their own instances', () => {
     // Act
     const statements = statementsOf(template, 'AWS::IAM::ManagedPolicy', () => true);
 
@@ -375,6 +375,8 @@ describe('the KismoUser policy', () => {
       'ConnectToOwnInstances',
       'SessionDocuments',
       'OwnSessions',
+      'ReadOwnCosts',
+      'ListOwnCosts',
     ]);
     const hasOwner = {
       Null: { 'aws:PrincipalTag/kismo-owner': 'false' },
@@ -414,6 +416,20 @@ describe('the KismoUser policy', () => {
     expect(statements[7]).toMatchObject({
       Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
       Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': USER_ID } },
+    });
+    // `kismo cost`: their own ledgers, read only; the estimator alone writes them.
+    expect(statements[8]).toMatchObject({
+      Action: 's3:GetObject',
+      Resource: [
+        expect.stringMatching(
+          /^<DataBucket\w+\.Arn>\/kismo\/costs\/\$\{aws:PrincipalTag\/kismo-owner\}\/\*$/,
+        ),
+      ],
+      Condition: hasOwner,
+    });
+    expect(statements[9]).toMatchObject({
+      Action: 's3:ListBucket',
+      Condition: { ...hasOwner, StringLike: { 's3:prefix': [`kismo/costs/${OWNER}/*`] } },
     });
     expect(statements.flatMap((s) => s.Action)).not.toContainEqual(
       expect.stringMatching(/^(ec2|events|lambda|sqs):/),

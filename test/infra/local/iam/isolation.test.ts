@@ -76,7 +76,7 @@ async function outcome(
   }
 }
 
-/** Everything push, status, ls, stop, start, down, keep and doctor ask of S3 for an owner. */
+/** Everything push, status, ls, stop, start, down, keep, doctor and cost ask of S3 for an owner. */
 const requestsOf = (owner: string): [string, Request][] => [
   ['pushes: writes a dataset file', put(`users/${owner}/datasets/mnist/new.csv`)],
   ['pushes: sends a large file in parts', multipart(`users/${owner}/datasets/mnist/big.bin`)],
@@ -92,6 +92,8 @@ const requestsOf = (owner: string): [string, Request][] => [
     put(`users/${owner}/sessions/${SESSION}/requests/r-stop.json`),
   ],
   ['doctor: lists the own prefix', list(`users/${owner}/`)],
+  ['cost: reads a ledger of her own', get(`kismo/costs/${owner}/${SESSION}.json`)],
+  ['cost: lists her own ledgers', list(`kismo/costs/${owner}/`)],
   [
     'pushes: a file named with * and ?, which S3 keys may hold',
     put(`users/${owner}/datasets/mnist/a*b?.csv`),
@@ -110,6 +112,11 @@ const ALICE_MAY_NOT: [string, Request][] = [
   ['read kismo’s own state', get('kismo/keep-alive/i-0123456789abcdef0.json')],
   ['write kismo’s own state', put('kismo/keep-alive/i-0123456789abcdef0.json')],
   ['list kismo’s own state', list('kismo/')],
+  ['write her own ledger', put(`kismo/costs/alice/${SESSION}.json`)],
+  ['delete her own ledger', del(`kismo/costs/alice/${SESSION}.json`)],
+  ['read bob’s ledger', get(`kismo/costs/bob/${BOBS}.json`)],
+  ['list bob’s ledgers', list('kismo/costs/bob/')],
+  ['list every owner’s ledgers', list('kismo/costs/')],
   ['list the whole bucket', list()],
   ['list with a prefix that reaches past her own', list('users/')],
   ['write a key whose * would match her folder, were it a pattern', put('users/*/datasets/evil.csv')],
@@ -148,6 +155,8 @@ describe('isolation between owners on the strict local cloud', () => {
       `users/bob/sessions/${BOBS}/manifest.json`,
       `users/bob/sessions/${BOBS}/status.json`,
       'kismo/keep-alive/i-0123456789abcdef0.json',
+      `kismo/costs/alice/${SESSION}.json`,
+      `kismo/costs/bob/${BOBS}.json`,
     ]) {
       await s3.send(new PutObjectCommand({ Bucket: test.cloud.bucket, Key: key, Body: '{}' }));
     }
