@@ -11,7 +11,7 @@ export const STACK_OUTPUTS = {
   bucket: 'BucketName',
   busName: 'EventBusName',
   userPolicyArn: 'UserPolicyArn',
-  slackTokenSecretArn: 'SlackTokenSecretArn',
+  slackTokenParameter: 'SlackTokenParameterName',
   dashboardName: 'DashboardName',
 } as const;
 
@@ -22,8 +22,8 @@ export const FUNCTION_ENV = {
   config: 'KISMO_CONFIG',
   /** Services with the `compute: ['launch']` capability: the template every instance starts from. */
   launchTemplateId: 'LAUNCH_TEMPLATE_ID',
-  /** Services with the `chat` capability: the Secrets Manager secret holding the Slack bot token. */
-  slackTokenSecretArn: 'SLACK_SECRET_ARN',
-  /** The Slack actions endpoint: the Secrets Manager secret holding the Slack app's signing secret. */
-  slackSigningSecretArn: 'SLACK_SIGNING_SECRET_ARN',
+  /** Services with the `chat` capability: the name of the Slack bot token's SSM parameter. */
+  slackTokenParameter: 'SLACK_TOKEN_PARAMETER',
+  /** The Slack actions endpoint: the name of the Slack signing secret's SSM parameter. */
+  slackSigningSecretParameter: 'SLACK_SIGNING_SECRET_PARAMETER',
 } as const;

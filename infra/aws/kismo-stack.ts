@@ -1,17 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { kismoEvents } from '../../contracts/catalog';
 import type { PatternContext } from '../../contracts/kit/contract';
+import { SLACK_PARAMETERS } from '../../contracts/slack-parameters';
 import { FUNCTION_ENV, STACK_OUTPUTS } from '../../contracts/stack-outputs';
 import { type KismoConfig, parseConfig } from '../../services/kit/config';
 import type { DiscoveredService } from '../../services/kit/discover';
 import slackActionsEndpoint from '../../services/slack-actions/endpoint';
 import { type CapabilityTargets, serviceGrants } from '../iam/service-grants';
-import { acknowledge } from './acknowledgements';
 import type { KismoSettings } from './context';
 import { DataBucket } from './data-bucket';
 import { EventRouting, pascal } from './event-routing';
@@ -34,14 +32,15 @@ export interface KismoStackProps extends StackProps {
 
 /**
  * kismo's control plane: the bus, the data bucket, the instance platform, one wiring per service
- * folder, the Slack token's secret, the user policy, operations, and the outputs `kismo init`
- * reads. Nothing here names a service: adding a folder under `services/` adds its wiring.
+ * folder, the Slack actions endpoint, the user policy, operations, and the outputs `kismo init`
+ * reads. The Slack credentials are SSM parameters the operator creates (`SLACK_PARAMETERS`), not
+ * resources of the stack. Nothing here names a service: adding a folder under `services/` adds its
+ * wiring.
  */
 export class KismoStack extends Stack {
   readonly bucket: DataBucket;
   readonly routing: EventRouting;
   readonly platform: InstancePlatform;
-  readonly slackToken: Secret;
   readonly userPolicy: UserPolicy;
   readonly wirings: ReadonlyMap<string, ServiceWiring>;
   readonly slackEndpoint: SlackEndpoint;
@@ -69,25 +68,12 @@ export class KismoStack extends Stack {
       owners: settings.owners,
     });
 
-    this.slackToken = new Secret(this, 'SlackToken', {
-      secretName: 'kismo/slack-bot-token',
-      description: 'kismo: the Slack bot token (xoxb-…); set it with `aws secretsmanager put-secret-value`',
-    });
-    // Created empty: the L2 would otherwise generate a random "token" that Slack would reject.
-    (this.slackToken.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
-    acknowledge(this.slackToken, {
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'a Slack bot token is issued and revoked in Slack; rotating it means reinstalling the Slack app, not running a rotation Lambda',
-    });
-
     this.config = this.functionConfig(settings);
     const environment = { [FUNCTION_ENV.config]: this.toJsonString(this.config) };
     const targets: CapabilityTargets = {
       arns: { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID },
       bucketArn: this.bucket.bucket.bucketArn,
       eventBusArn: this.routing.bus.eventBusArn,
-      slackTokenSecretArn: this.slackToken.secretArn,
       launch: {
         launchTemplateId: this.platform.launchTemplate.launchTemplateId as string,
         instanceRoleArn: this.platform.roleArnPattern,
@@ -123,7 +109,7 @@ export class KismoStack extends Stack {
             ...(needs.compute?.includes('launch')
               ? { [FUNCTION_ENV.launchTemplateId]: targets.launch.launchTemplateId }
               : {}),
-            ...(needs.chat ? { [FUNCTION_ENV.slackTokenSecretArn]: targets.slackTokenSecretArn } : {}),
+            ...(needs.chat ? { [FUNCTION_ENV.slackTokenParameter]: SLACK_PARAMETERS.botToken } : {}),
           },
           grants: serviceGrants(service, targets),
           logRetention: settings.logRetentionDays,
@@ -150,15 +136,20 @@ export class KismoStack extends Stack {
     this.output('bucket', this.bucket.bucket.bucketName, 'The data bucket: users/<owner>/…');
     this.output('busName', this.routing.bus.eventBusName, 'The kismo event bus');
     this.output('userPolicyArn', this.userPolicy.policy.managedPolicyArn, 'Attach to every kismo user');
-    this.output('slackTokenSecretArn', this.slackToken.secretArn, 'Put the Slack bot token here');
+    this.output(
+      'slackTokenParameter',
+      SLACK_PARAMETERS.botToken,
+      'Put the Slack bot token here, as a SecureString parameter (docs/deploy.md, Slack)',
+    );
     this.output('dashboardName', this.operations.dashboard.dashboardName, 'The CloudWatch dashboard');
     new CfnOutput(this, 'SlackActionsUrl', {
       value: this.slackEndpoint.url.url,
       description: "The Slack app's interactivity request URL (docs/deploy.md, Slack)",
     });
-    new CfnOutput(this, 'SlackSigningSecretArn', {
-      value: this.slackEndpoint.signingSecret.secretArn,
-      description: "Put the Slack app's signing secret here",
+    new CfnOutput(this, 'SlackSigningSecretParameterName', {
+      value: SLACK_PARAMETERS.signingSecret,
+      description:
+        "Put the Slack app's signing secret here, as a SecureString parameter (docs/deploy.md, Slack)",
     });
   }
 

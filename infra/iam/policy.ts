@@ -61,6 +61,11 @@ export function ec2Arn(arns: ArnScope, resource: string): string {
   return `arn:${arns.partition}:ec2:${arns.region}:${arns.account}:${resource}`;
 }
 
+/** An SSM parameter's ARN from its name (`/kismo/…`: the ARN holds `parameter/kismo/…`, one slash). */
+export function ssmParameterArn(arns: ArnScope, name: string): string {
+  return `arn:${arns.partition}:ssm:${arns.region}:${arns.account}:parameter/${name.replace(/^\//, '')}`;
+}
+
 export function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }

@@ -1,8 +1,9 @@
 import { KISMO_SOURCE } from '../../contracts/kit/define-event';
+import { SLACK_PARAMETERS } from '../../contracts/slack-parameters';
 import type { Capabilities, ComputeAction } from '../../services/kit/capabilities';
 import { TAGS } from '../../services/kit/ports/compute';
 import { METRICS_NAMESPACE } from '../../services/kit/ports/metrics';
-import { type ArnScope, ec2Arn, type Grant, statement, unique } from './policy';
+import { type ArnScope, ec2Arn, type Grant, ssmParameterArn, statement, unique } from './policy';
 
 export type { ArnScope, Grant };
 
@@ -22,7 +23,6 @@ export interface CapabilityTargets {
   readonly arns: ArnScope;
   readonly bucketArn: string;
   readonly eventBusArn: string;
-  readonly slackTokenSecretArn: string;
   readonly launch: LaunchTargets;
 }
 
@@ -55,7 +55,7 @@ export function serviceGrants(service: GrantedService, targets: CapabilityTarget
     ...(objects ? objectGrants(objects, targets.bucketArn) : []),
     ...computeGrants(compute, targets),
     ...metricsGrants(metrics),
-    ...(chat ? [chatGrant(targets.slackTokenSecretArn)] : []),
+    ...(chat ? [chatGrant(targets.arns)] : []),
     ...publishGrants(service.emits, targets.eventBusArn),
   ];
 }
@@ -256,13 +256,24 @@ export function putActivityMetricsGrant(sid: string): Grant {
   };
 }
 
-export function chatGrant(slackTokenSecretArn: string): Grant {
+/** Chat: the Slack bot token's parameter, and no other. */
+export function chatGrant(arns: ArnScope): Grant {
+  return readParameterGrant('ReadSlackToken', arns, SLACK_PARAMETERS.botToken);
+}
+
+/** The Slack actions endpoint: the signing secret's parameter, and no other (never the bot token). */
+export function slackSigningSecretGrant(arns: ArnScope): Grant {
+  return readParameterGrant('ReadSlackSigningSecret', arns, SLACK_PARAMETERS.signingSecret);
+}
+
+/**
+ * GetParameter on one SecureString parameter. No KMS grant goes with it: the parameters are
+ * encrypted with the AWS managed key `aws/ssm`, whose key policy lets any principal of the account
+ * use it through SSM (`kms:ViaService`), so decrypting follows from being allowed GetParameter.
+ */
+function readParameterGrant(sid: string, arns: ArnScope, name: string): Grant {
   return {
-    statement: statement({
-      sid: 'ReadSlackToken',
-      actions: ['secretsmanager:GetSecretValue'],
-      resources: [slackTokenSecretArn],
-    }),
+    statement: statement({ sid, actions: ['ssm:GetParameter'], resources: [ssmParameterArn(arns, name)] }),
   };
 }
 

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { SCHEDULER_SOURCE } from '../../contracts/aws/scheduled-event';
 import type { EventEnvelope } from '../../contracts/kit/contract';
+import { SLACK_PARAMETERS } from '../../contracts/slack-parameters';
 import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../../contracts/stack-outputs';
 import { type KismoConfig, type KismoConfigInput, parseConfig } from '../../services/kit/config';
 import type { Service } from '../../services/kit/define-service';
@@ -493,7 +494,7 @@ function stackOutputsOf(config: KismoConfig): Record<string, string> {
     [STACK_OUTPUTS.bucket]: config.bucket,
     [STACK_OUTPUTS.busName]: config.busName,
     [STACK_OUTPUTS.userPolicyArn]: arn('iam', `policy/${PERMISSION_SET}`, ''),
-    [STACK_OUTPUTS.slackTokenSecretArn]: arn('secretsmanager', 'secret:kismo/slack-bot-token-local'),
+    [STACK_OUTPUTS.slackTokenParameter]: SLACK_PARAMETERS.botToken,
     [STACK_OUTPUTS.dashboardName]: 'kismo',
   };
 }

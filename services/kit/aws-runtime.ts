@@ -9,7 +9,7 @@ import { systemClock } from './ports/clock';
 
 /**
  * The ports of a function in AWS, from the environment the stack gives it: KISMO_CONFIG, and where
- * needed LAUNCH_TEMPLATE_ID and SLACK_SECRET_ARN. SDK clients are made on a port's first call; a
+ * needed LAUNCH_TEMPLATE_ID and SLACK_TOKEN_PARAMETER. SDK clients are made on a port's first call; a
  * port whose maker the bundle left out (its service declares no use of it) refuses every call.
  */
 export function awsPorts(

@@ -1,16 +1,19 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /**
- * A secret's string, trimmed; `undefined` while it holds none. The stack creates kismo's Slack
- * secrets empty (Secrets Manager then answers ResourceNotFoundException) until an operator sets them.
+ * A SecureString parameter's value, decrypted and trimmed; `undefined` while it does not exist.
+ * CloudFormation cannot create a SecureString, so kismo's Slack parameters exist only once an
+ * operator has put them (docs/deploy.md, Slack): until then SSM answers ParameterNotFound.
  */
-export async function secretString(region: string, secretArn: string): Promise<string | undefined> {
-  const client = new SecretsManagerClient({ region });
+export async function secureString(region: string, parameterName: string): Promise<string | undefined> {
+  const client = new SSMClient({ region });
   try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    return SecretString?.trim() || undefined;
+    const { Parameter } = await client.send(
+      new GetParameterCommand({ Name: parameterName, WithDecryption: true }),
+    );
+    return Parameter?.Value?.trim() || undefined;
   } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    if ((error as Error).name === 'ParameterNotFound') return undefined;
     throw error;
   } finally {
     client.destroy();

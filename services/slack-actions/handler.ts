@@ -5,7 +5,7 @@ import { FUNCTION_ENV } from '../../contracts/stack-outputs';
 import { awsPorts } from '../kit/aws-runtime';
 import { configFromEnv } from '../kit/config';
 import { serviceLogger } from '../kit/logger';
-import { secretString } from '../kit/secret';
+import { secureString } from '../kit/secret';
 import { answer, type SlackActionsContext } from './answer';
 import slackActionsEndpoint from './endpoint';
 
@@ -19,7 +19,7 @@ let context: SlackActionsContext | undefined;
 
 function contextOnce(): SlackActionsContext {
   const config = configFromEnv();
-  const secretArn = process.env[FUNCTION_ENV.slackSigningSecretArn];
+  const parameterName = process.env[FUNCTION_ENV.slackSigningSecretParameter];
   let cached: { value: string | undefined; at: number } | undefined;
   return {
     objects: awsPorts(config).objects,
@@ -27,9 +27,9 @@ function contextOnce(): SlackActionsContext {
     now: () => new Date(),
     logger,
     async signingSecret() {
-      if (!secretArn) return undefined;
+      if (!parameterName) return undefined;
       if (!cached || Date.now() - cached.at > SECRET_TTL_MS) {
-        cached = { value: await secretString(config.region, secretArn), at: Date.now() };
+        cached = { value: await secureString(config.region, parameterName), at: Date.now() };
       }
       return cached.value;
     },

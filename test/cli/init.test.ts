@@ -16,7 +16,7 @@ const outputs = {
   BucketName: 'kismo-data-123',
   EventBusName: 'kismo',
   UserPolicyArn: 'arn:aws:iam::111122223333:policy/KismoUser',
-  SlackTokenSecretArn: 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:kismo/slack',
+  SlackTokenParameterName: '/kismo/slack/bot-token',
   DashboardName: 'kismo',
 };
 const ANA = 'arn:aws:iam::111122223333:user/engineering/ana';

@@ -9,7 +9,6 @@ export const IAM_SERVICES = [
   'ec2',
   'events',
   'iam',
-  'secretsmanager',
   's3',
   'sqs',
   'ssm',

@@ -73,7 +73,6 @@ export class LocalIam {
       arns: this.arns,
       bucketArn,
       eventBusArn: `arn:aws:events:${options.region}:${LOCAL_ACCOUNT}:event-bus/${options.busName}`,
-      slackTokenSecretArn: `arn:aws:secretsmanager:${options.region}:${LOCAL_ACCOUNT}:secret:kismo/slack-bot-token-local`,
       launch: {
         launchTemplateId: LOCAL_LAUNCH_TEMPLATE,
         instanceRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/kismo/owners/*`,

@@ -1,6 +1,7 @@
 import { type ChatPostMessageArguments, LogLevel, WebClient } from '@slack/web-api';
+import { FUNCTION_ENV } from '../../../contracts/stack-outputs';
 import { logger } from '../logger';
-import { secretString } from '../secret';
+import { secureString } from '../secret';
 import type { PortMaker } from './maker';
 
 /** A message for people: plain text for notifications and fallbacks, Block Kit blocks for Slack. */
@@ -70,20 +71,20 @@ export function slackChat(client: WebClient): Chat {
 }
 
 /**
- * Slack when the secret holds a token. The stack creates the secret empty (GetSecretValue then
- * answers ResourceNotFoundException) until an operator sets it: meanwhile messages go to the logs,
- * so nothing is lost silently and nothing dead-letters.
+ * Slack when the token's parameter exists. The stack cannot create it (a SecureString), so until
+ * an operator puts it (GetParameter answers ParameterNotFound) messages go to the logs: nothing is
+ * lost silently and nothing dead-letters.
  */
 export const makeChat: PortMaker<Chat> = async (config, env) => {
-  const secretArn = env.SLACK_SECRET_ARN;
-  if (!secretArn) return logChat;
-  const token = await secretString(config.region, secretArn);
+  const parameterName = env[FUNCTION_ENV.slackTokenParameter];
+  if (!parameterName) return logChat;
+  const token = await secureString(config.region, parameterName);
   return token ? slackChat(createSlackClient(token)) : logChat;
 };
 
 const logChat: Chat = {
   post: async (message) => {
-    logger.warn('no Slack token in the secret yet: message logged instead (docs/deploy.md)', {
+    logger.warn('no Slack token in its parameter yet: message logged instead (docs/deploy.md, Slack)', {
       channel: message.channel,
       text: message.text,
     });

@@ -18,8 +18,7 @@ const outputs = {
   BucketName: 'kismo-databucket-1a2b3c',
   EventBusName: 'kismo',
   UserPolicyArn: 'arn:aws:iam::123456789012:policy/KismoUser',
-  SlackTokenSecretArn:
-    'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kismo/slack-bot-token-AbCdEf',
+  SlackTokenParameterName: '/kismo/slack/bot-token',
   DashboardName: 'kismo',
 };
 
@@ -70,7 +69,7 @@ describe('readStackOutputs', () => {
       bucket: 'kismo-databucket-1a2b3c',
       busName: 'kismo',
       userPolicyArn: 'arn:aws:iam::123456789012:policy/KismoUser',
-      slackTokenSecretArn: outputs.SlackTokenSecretArn,
+      slackTokenParameter: '/kismo/slack/bot-token',
       dashboardName: 'kismo',
     });
     expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(1);

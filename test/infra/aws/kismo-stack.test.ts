@@ -24,7 +24,7 @@ describe('with no service folder yet', () => {
     bare.resourceCountIs('AWS::S3::Bucket', 1);
     bare.resourceCountIs('AWS::EC2::LaunchTemplate', 1);
     expect(Object.keys(bare.toJSON().Outputs).sort()).toEqual(
-      [...Object.values(STACK_OUTPUTS), 'SlackActionsUrl', 'SlackSigningSecretArn'].sort(),
+      [...Object.values(STACK_OUTPUTS), 'SlackActionsUrl', 'SlackSigningSecretParameterName'].sort(),
     );
   });
 });
@@ -348,14 +348,40 @@ describe('the instance platform', () => {
   });
 });
 
-describe('the Slack token', () => {
-  it('is a secret created empty, for the deploy guide’s put-secret-value', () => {
-    // Assess
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'kismo/slack-bot-token',
-      GenerateSecretString: Match.absent(),
-      SecretString: Match.absent(),
+describe('the Slack credentials', () => {
+  // SecureString parameters the operator creates (docs/deploy.md, Slack): no resource of the stack's.
+  const parameterArn = (name: string) =>
+    `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/kismo/slack/${name}`;
+  /** Every statement of a function's role that reads a parameter, and what it reads. */
+  const parameterReads = (functionName: string) => {
+    const [fn] = Object.values(
+      template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }),
+    );
+    if (!fn) throw new Error(`no function ${functionName} in the template`);
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: role }] },
     });
+    return statementsOf(template, 'AWS::IAM::Policy', (id) => id in policies)
+      .filter((s) => [s.Action].flat().some((a) => /^(ssm|secretsmanager|kms):/.test(a)))
+      .map((s) => [s.Action, s.Resource]);
+  };
+
+  it('are no resources of the stack: the operator puts them, as SecureString parameters', () => {
+    // Assess
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.resourceCountIs('AWS::SSM::Parameter', 0);
+  });
+
+  it('let the endpoint read the signing secret’s parameter only, and chat services the bot token’s only', () => {
+    // Assess
+    expect(parameterReads('kismo-slack-actions')).toEqual([
+      ['ssm:GetParameter', [parameterArn('signing-secret')]],
+    ]);
+    expect(parameterReads('kismo-sample-monitor')).toEqual([
+      ['ssm:GetParameter', [parameterArn('bot-token')]],
+    ]);
+    expect(parameterReads('kismo-sample-launcher')).toEqual([]);
   });
 });
 
@@ -504,10 +530,10 @@ describe('the outputs', () => {
       BucketName: expect.stringMatching(/^<DataBucket\w+>$/),
       EventBusName: expect.stringMatching(/^<EventsBus\w+>$/),
       UserPolicyArn: expect.stringMatching(/^<UsersPolicy\w+>$/),
-      SlackTokenSecretArn: expect.stringMatching(/^<SlackToken\w+>$/),
+      SlackTokenParameterName: '/kismo/slack/bot-token',
       DashboardName: expect.stringMatching(/^<OperationsDashboard\w+>$/),
       SlackActionsUrl: expect.stringMatching(/^<SlackActionsUrl\w+\.FunctionUrl>$/),
-      SlackSigningSecretArn: expect.stringMatching(/^<SlackActionsSigningSecret\w+>$/),
+      SlackSigningSecretParameterName: '/kismo/slack/signing-secret',
     });
   });
 });
@@ -527,15 +553,11 @@ describe('the Slack actions endpoint', () => {
     expect(fn?.Properties).toMatchObject({
       ReservedConcurrentExecutions: 2,
       Timeout: 10,
-      Environment: { Variables: { SLACK_SIGNING_SECRET_ARN: expect.anything() } },
+      Environment: { Variables: { SLACK_SIGNING_SECRET_PARAMETER: '/kismo/slack/signing-secret' } },
     });
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
       TargetFunctionArn: { 'Fn::GetAtt': [id, 'Arn'] },
-    });
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'kismo/slack-signing-secret',
-      GenerateSecretString: Match.absent(),
     });
     expect(policies).toContain('/users/*/sessions/*/requests/*');
     expect(policies).toContain('/kismo/claims/slack-actions/*');

@@ -86,7 +86,6 @@ describe('cdk-nag AWS Solutions checks', () => {
         'AwsSolutions-IAM5',
         'AwsSolutions-L1',
         'AwsSolutions-S1',
-        'AwsSolutions-SMG4',
         'AwsSolutions-VPC7',
       ]),
     );

@@ -97,7 +97,7 @@ describe('the function', () => {
     });
   });
 
-  it('gets the launch template only when it may launch, and the Slack secret only when it may chat', () => {
+  it('gets the launch template only when it may launch, and the Slack token’s parameter only when it may chat', () => {
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
     const env = (name: string) =>
@@ -106,8 +106,8 @@ describe('the function', () => {
 
     // Assess
     expect(Object.keys(env('kismo-sample-launcher'))).toContain(FUNCTION_ENV.launchTemplateId);
-    expect(Object.keys(env('kismo-sample-launcher'))).not.toContain(FUNCTION_ENV.slackTokenSecretArn);
-    expect(Object.keys(env('kismo-sample-monitor'))).toContain(FUNCTION_ENV.slackTokenSecretArn);
+    expect(Object.keys(env('kismo-sample-launcher'))).not.toContain(FUNCTION_ENV.slackTokenParameter);
+    expect(env('kismo-sample-monitor')[FUNCTION_ENV.slackTokenParameter]).toBe('/kismo/slack/bot-token');
     expect(Object.keys(env('kismo-sample-monitor'))).not.toContain(FUNCTION_ENV.launchTemplateId);
   });
 

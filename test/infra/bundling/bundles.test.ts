@@ -88,7 +88,7 @@ describe('the deployed bundles (a real bundling synth of the fixture services)',
     for (const operation of ['RunInstances', 'PutObject', 'PutEvents']) {
       expect(holds(launcher, operation), `launcher: ${operation}`).toBe(true);
     }
-    for (const operation of ['GetSecretValue', 'GetMetricData']) {
+    for (const operation of ['GetParameter', 'GetMetricData']) {
       expect(holds(monitor, operation), `monitor: ${operation}`).toBe(true);
       expect(holds(launcher, operation), `launcher: ${operation}`).toBe(false);
     }

@@ -5,6 +5,7 @@ import {
   type Grant,
   MUTABLE_TAGS,
   serviceGrants,
+  slackSigningSecretGrant,
 } from '../../../infra/iam/service-grants';
 import type { Capabilities } from '../../../services/kit/capabilities';
 
@@ -12,8 +13,6 @@ const targets: CapabilityTargets = {
   arns: { partition: 'aws', region: 'ap-northeast-1', account: '123456789012' },
   bucketArn: 'arn:aws:s3:::kismo-data',
   eventBusArn: 'arn:aws:events:ap-northeast-1:123456789012:event-bus/kismo',
-  slackTokenSecretArn:
-    'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kismo/slack-bot-token-AbCdEf',
   launch: {
     launchTemplateId: 'lt-0123456789abcdef0',
     instanceRoleArn: 'arn:aws:iam::123456789012:role/kismo/owners/*',
@@ -209,15 +208,33 @@ describe('serviceGrants', () => {
     });
   });
 
-  it('reads only the Slack token for chat', () => {
+  it('reads only the Slack token’s parameter for chat, with no KMS grant (aws/ssm allows its use via SSM)', () => {
     // Act
-    const statements = bySid(grantsFor({ chat: true }));
+    const grants = grantsFor({ chat: true });
 
     // Assess
-    expect(statements.ReadSlackToken).toMatchObject({
-      Action: 'secretsmanager:GetSecretValue',
-      Resource: targets.slackTokenSecretArn,
+    expect(grants.map((g) => g.statement)).toEqual([
+      {
+        Sid: 'ReadSlackToken',
+        Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: 'arn:aws:ssm:ap-northeast-1:123456789012:parameter/kismo/slack/bot-token',
+      },
+    ]);
+  });
+
+  it('gives the Slack actions endpoint the signing secret’s parameter only', () => {
+    // Act
+    const grant = slackSigningSecretGrant(targets.arns);
+
+    // Assess
+    expect(grant.statement).toEqual({
+      Sid: 'ReadSlackSigningSecret',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: 'arn:aws:ssm:ap-northeast-1:123456789012:parameter/kismo/slack/signing-secret',
     });
+    expect(grant.wildcardReason).toBeUndefined();
   });
 
   it('derives publishing from emits: PutEvents on the kismo bus, as source kismo only', () => {

@@ -1,9 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { awsPorts } from '../../../services/kit/aws-runtime';
@@ -15,10 +11,10 @@ const config = parseConfig({ bucket: 'kismo-data' });
 
 describe('the AWS runtime', () => {
   const s3 = mockClient(S3Client);
-  const secrets = mockClient(SecretsManagerClient);
+  const ssm = mockClient(SSMClient);
   beforeEach(() => {
     s3.reset();
-    secrets.reset();
+    ssm.reset();
   });
 
   it('loads an adapter on its first call and reuses it', async () => {
@@ -64,33 +60,29 @@ describe('the AWS runtime', () => {
     });
   });
 
-  it('logs chat messages instead of failing while the Slack secret is still empty', async () => {
-    // Prepare: the stack creates the secret without a value.
-    secrets
-      .on(GetSecretValueCommand)
-      .rejects(new ResourceNotFoundException({ $metadata: {}, message: 'no value for AWSCURRENT' }));
-    const ports = awsPorts(config, {
-      SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:kismo/slack',
-    });
+  it('logs chat messages instead of failing while the Slack token’s parameter does not exist yet', async () => {
+    // Prepare: the stack cannot create a SecureString; the operator has not put it yet.
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ $metadata: {}, message: 'not found' }));
+    const ports = awsPorts(config, { SLACK_TOKEN_PARAMETER: '/kismo/slack/bot-token' });
 
     // Act
-    const posted = await ports.chat.post({ channel: '#kismo', text: 'hello' });
+    const first = await ports.chat.post({ channel: '#kismo', text: 'hello' });
+    const second = await ports.chat.post({ channel: '#kismo', text: 'again' });
 
-    // Assess
-    expect(posted.ts).toMatch(/^\d+/);
-    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
-      SecretId: 'arn:aws:secretsmanager:us-east-1:1:secret:kismo/slack',
-    });
+    // Assess: read once, decrypted, for the life of the port.
+    expect(first.ts).toMatch(/^\d+/);
+    expect(second.ts).toMatch(/^\d+/);
+    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: '/kismo/slack/bot-token', WithDecryption: true },
+    ]);
   });
 
-  it('fails a chat message when the secret cannot be read for another reason, so SQS retries it', async () => {
+  it('fails a chat message when the parameter cannot be read for another reason, so SQS retries it', async () => {
     // Prepare
-    secrets
-      .on(GetSecretValueCommand)
+    ssm
+      .on(GetParameterCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
-    const ports = awsPorts(config, {
-      SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:kismo/slack',
-    });
+    const ports = awsPorts(config, { SLACK_TOKEN_PARAMETER: '/kismo/slack/bot-token' });
 
     // Act + Assess
     await expect(ports.chat.post({ channel: '#kismo', text: 'hello' })).rejects.toThrow('denied');
@@ -108,6 +100,6 @@ describe('the AWS runtime', () => {
     await expect(ports.chat.post({ channel: '#kismo', text: 'hello' })).rejects.toThrow(
       'this function was bundled without the chat port',
     );
-    expect(secrets.calls()).toHaveLength(0);
+    expect(ssm.calls()).toHaveLength(0);
   });
 });
