@@ -67,7 +67,8 @@ You (KISMO_OWNER, or your OS user name) and each --user become IAM users of the 
 --sso-user an Identity Center user (an assumed-role session, as \`aws sso login\` gives on AWS). Each
 has the KismoUser policy the stack deploys, a kismo-owner tag naming them, and an instance role of
 their own: profile "local" is yours, "local-<name>" each other's. Every request is signed and judged
-by the policies of the stack, as on AWS: a person reaches their own users/<owner>/ prefix only.
+by the policies of the stack, as on AWS: a person reaches their own users/<owner>/ prefix only,
+and reads their sessions' cost ledgers.
 
 Slack messages go to the console unless KISMO_SLACK_TOKEN holds a bot token. Their buttons print
 numbered ([1: Terminate]): type the number and Enter to press one as you, through the same
@@ -211,6 +212,32 @@ Examples:
     )
     .addHelpText('after', '\nExamples:\n  kismo ls\n  kismo ls --profile aws --json')
     .action(async () => (await import('./commands/ls')).ls(globals()));
+
+  program
+    .command('cost')
+    .description(
+      'what your sessions ran and cost, and what idle stops saved: per session and in total (estimates)',
+    )
+    .option(
+      '--since <date>',
+      'sessions active since this day, YYYY-MM-DD, UTC (default: the start of this month)',
+    )
+    .addHelpText(
+      'after',
+      `
+The figures of the morning summary on Slack, from the cost estimator's ledgers of your sessions
+(kismo/costs/<owner>/, which you may read, not write): hours run; cost, for compute the hours it
+ran and for the volume every hour it existed; hours stopped for idleness and what they would have
+cost running; and what stopped instances' volumes still cost a month. On-demand prices, no taxes
+or data transfer; each session over its whole life, if it ran or stood stopped since the day.
+
+Examples:
+  kismo cost
+  kismo cost --since 2026-11-01 --json`,
+    )
+    .action(async (options: { since?: string }) =>
+      (await import('./commands/cost')).cost(options, globals()),
+    );
 
   program
     .command('pull')

@@ -3,6 +3,7 @@ import { commandContext } from '../context';
 import type { GlobalOptions } from '../program';
 import { formatUptime, priceOf, uptimeSeconds } from '../session/format-status';
 import { listSessions, type SessionListing } from '../session/list-sessions';
+import { formatTable } from '../terminal/table';
 
 const COLUMNS = ['SESSION', 'STATE', 'TYPE', 'UPTIME', 'IDLE', 'PRICE', 'COST'] as const;
 
@@ -41,14 +42,7 @@ export async function ls(globals: GlobalOptions): Promise<void> {
       process.stderr.write('no sessions yet: `kismo push ./data -t g4dn.xlarge` starts one\n');
       return;
     }
-    const rows = [[...COLUMNS], ...sessions.map((s) => row(s, now))];
-    const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
-    const lines = rows.map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
+    const lines = formatTable([[...COLUMNS], ...sessions.map((s) => row(s, now))]);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     context.close();
