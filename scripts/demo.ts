@@ -16,6 +16,7 @@ import { describeEvent } from './demo/describe-event';
 
 const DATA = path.resolve(import.meta.dirname, '..', 'examples', 'data');
 const HOUR = 3600_000;
+const MINUTE = 60_000;
 // Colours on a terminal only: piped into a file or a CI log, the demo writes plain text.
 const tty = Boolean(process.stdout.isTTY);
 const [bold, cyan, reset] = tty ? ['\x1b[1m', '\x1b[36m', '\x1b[0m'] : ['', '', ''];
@@ -72,8 +73,10 @@ try {
     `  the instance's disk (${copy}) holds the dataset ${sameTree(DATA, copy) ? 'byte for byte ✓' : 'WITH DIFFERENCES ✗'}\n`,
   );
 
-  say('An idle hour in business hours (10:00–11:00 Tokyo): the owner is mentioned');
-  await cloud.advance(HOUR);
+  say(
+    'An idle hour in business hours (10:00–11:00 Tokyo): at 11:10, once the instance has written that hour, the owner is mentioned',
+  );
+  await cloud.advance(HOUR + 15 * MINUTE);
 
   say('The owner presses [Keep 2 h] on that message: Slack posts the press, kismo keeps the instance');
   const keep = (cloud.chat as ConsoleChat).buttons.findLast((b) => b.actionId === 'kismo:keep-2h');
@@ -82,7 +85,7 @@ try {
   if (pressed.status !== 200) throw new Error(`the press was refused (${pressed.status}): ${pressed.body}`);
   await cloud.settle();
 
-  say('Evening: business hours end at 19:00; two idle readings in a row stop the instance');
+  say('Evening: business hours end at 19:00; two idle readings in a row (19:10, 20:10) stop the instance');
   await cloud.advance(10 * HOUR);
   process.stdout.write(`  instance ${instanceId} is now ${await stateOf(instanceId)}\n`);
 

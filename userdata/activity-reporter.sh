@@ -1,26 +1,21 @@
 #!/bin/bash
-# kismo activity reporter: run every 5 minutes by a systemd timer, it tells CloudWatch how busy
-# this instance is (GPU, memory, CPU, logged-in sessions), and Activity, the busiest of them as a
-# fraction of its idle threshold: the one metric the idle monitor reads to stop the instance when
-# nobody uses it. A signal it cannot measure is left out, and then so is Activity: missing data
-# never reads as idle.
+# kismo activity reporter, every 5 minutes (systemd timer): measures GPU, memory, CPU, logins and
+# Activity, the busiest over its idle threshold, which the idle monitor judges. An unmeasured signal
+# is left out, and then so is Activity: missing data never reads as idle. Readings wait in the
+# hour's file; a finished hour is one object, kismo/activity/<owner>/<instance>/<hour>.json
+# (contracts/activity-hour.ts).
 set -euo pipefail
 
 PROC="${KISMO_PROC:-/proc}"
-NAMESPACE='kismo/activity'
 # "signal threshold" lines, written by the bootstrap from the configuration at launch.
 THRESHOLDS_FILE="${KISMO_ROOT:-}/etc/kismo/idle-thresholds"
-
-instance_id() {
-  if [ -n "${KISMO_INSTANCE_ID:-}" ]; then
-    printf '%s' "$KISMO_INSTANCE_ID"
-    return
-  fi
-  local token
-  token=$(curl -sf -m 5 -X PUT http://169.254.169.254/latest/api/token \
-    -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')
-  curl -sf -m 5 -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/instance-id
-}
+# Kept across reboots and stops.
+PENDING_DIR="${KISMO_ROOT:-}/var/lib/kismo/activity"
+# Set by the bootstrap in the systemd unit: the data bucket, kismo/activity/<owner>, the instance.
+BUCKET="${KISMO_ACTIVITY_BUCKET:?the unit sets KISMO_ACTIVITY_BUCKET}"
+OWNER_PREFIX="${KISMO_ACTIVITY_PREFIX:?the unit sets KISMO_ACTIVITY_PREFIX}"
+ID="${KISMO_INSTANCE_ID:?the unit sets KISMO_INSTANCE_ID}"
+MAX_POINTS=60
 
 # The busiest GPU counts: one busy GPU of eight is a machine in use. No nvidia-smi: no GPU to use.
 gpu_percent() {
@@ -73,25 +68,52 @@ activity_ratio() {
     }' "$THRESHOLDS_FILE"
 }
 
-datum() {
-  printf '{"MetricName":"%s","Dimensions":[{"Name":"InstanceId","Value":"%s"}],"Value":%s,"Unit":"%s"}' \
-    "$1" "$ID" "$2" "$3"
+# A JSON member for a measured signal; nothing for one that could not be measured.
+member() {
+  [ -n "$2" ] && printf ',"%s":%s' "$1" "$2"
+  return 0
 }
 
-ID=$(instance_id)
-data=()
-if gpu=$(gpu_percent); then data+=("$(datum GPUUtilization "$gpu" Percent)"); else gpu=''; echo "kismo: no GPU reading" >&2; fi
-if memory=$(memory_percent); then data+=("$(datum MemoryUtilization "$memory" Percent)"); else memory=''; echo "kismo: no memory reading" >&2; fi
-if cpu=$(cpu_percent); then data+=("$(datum CPUUtilization "$cpu" Percent)"); else cpu=''; echo "kismo: no CPU reading" >&2; fi
-if sessions=$(sessions_count); then data+=("$(datum LoggedInSessions "$sessions" Count)"); else sessions=''; echo "kismo: no session count" >&2; fi
+# Writes every hour before the current one; one not written is tried again at the next reading.
+write_hours() {
+  local file hour body
+  for file in "$PENDING_DIR"/*.jsonl; do
+    [ -e "$file" ] || continue
+    hour=$(basename "$file" .jsonl)
+    [[ "$hour" < "$HOUR" ]] || continue
+    body="$PENDING_DIR/$hour.json"
+    # Lines cut short by a crash are left out.
+    { printf '{"instanceId":"%s","hour":"%s:00:00Z","points":[' "$ID" "$hour"
+      grep -E '^\{"at":"[^"]+"[^{}]*\}$' "$file" | tail -n "$MAX_POINTS" | paste -sd, -
+      printf ']}\n'; } >"$body"
+    if aws s3api put-object --bucket "$BUCKET" --key "$OWNER_PREFIX/$ID/$hour.json" --body "$body" >/dev/null; then
+      rm -f "$file" "$body"
+    else
+      rm -f "$body"
+      echo "kismo: hour $hour not written; the next reading retries" >&2
+    fi
+  done
+  # Of no use to the monitor after two days.
+  find "$PENDING_DIR" -name '*.jsonl' -mmin +2880 -delete 2>/dev/null || true
+}
+
+NOW="${KISMO_NOW:-$(date -u +%s)}"
+AT=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
+HOUR=$(date -u -d "@$NOW" +%Y-%m-%dT%H)
+gpu=$(gpu_percent) || { gpu=''; echo "kismo: no GPU reading" >&2; }
+memory=$(memory_percent) || { memory=''; echo "kismo: no memory reading" >&2; }
+cpu=$(cpu_percent) || { cpu=''; echo "kismo: no CPU reading" >&2; }
+sessions=$(sessions_count) || { sessions=''; echo "kismo: no session count" >&2; }
+activity=''
 if [ -z "$gpu" ] || [ -z "$memory" ] || [ -z "$cpu" ] || [ -z "$sessions" ]; then
   echo "kismo: not every signal measured, so no Activity" >&2
-elif activity=$(activity_ratio "$gpu" "$memory" "$cpu" "$sessions"); then
-  data+=("$(datum Activity "$activity" None)")
-else
+elif ! activity=$(activity_ratio "$gpu" "$memory" "$cpu" "$sessions"); then
+  activity=''
   echo "kismo: no positive idle threshold for every signal in $THRESHOLDS_FILE, so no Activity" >&2
 fi
-[ "${#data[@]}" -gt 0 ] || exit 1
 
-json=$(IFS=,; printf '[%s]' "${data[*]}")
-aws cloudwatch put-metric-data --namespace "$NAMESPACE" --metric-data "$json"
+mkdir -p "$PENDING_DIR"
+printf '{"at":"%s"%s%s%s%s%s}\n' "$AT" "$(member gpu "$gpu")" "$(member memory "$memory")" \
+  "$(member cpu "$cpu")" "$(member sessions "$sessions")" "$(member activity "$activity")" \
+  >>"$PENDING_DIR/$HOUR.jsonl"
+write_hours

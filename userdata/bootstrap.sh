@@ -141,15 +141,20 @@ install_activity_reporter() {
 # @kismo:activity-reporter@
 KISMO_ACTIVITY_REPORTER
   chmod 0755 "$bin"
+  # Validated at render (bucket, owner) or by its shape (instance id): no space, quote, % or $.
+  [[ "$INSTANCE_ID" =~ ^i-[0-9a-f]{8,17}$ ]] || fail "not an instance id: $INSTANCE_ID"
   cat >"$units/kismo-activity.service" <<UNIT
 [Unit]
-Description=kismo activity reporter (GPU, memory, CPU, logins to CloudWatch)
+Description=kismo activity reporter (GPU, memory, CPU, logins; an object per hour in the bucket)
 Wants=network-online.target
 After=network-online.target
 
 [Service]
 Type=oneshot
 Environment=AWS_DEFAULT_REGION=$REGION
+Environment=KISMO_ACTIVITY_BUCKET=$BUCKET
+Environment=KISMO_ACTIVITY_PREFIX=kismo/activity/$OWNER
+Environment=KISMO_INSTANCE_ID=$INSTANCE_ID
 ExecStart=/usr/local/bin/kismo-activity-reporter
 UNIT
   cat >"$units/kismo-activity.timer" <<'UNIT'

@@ -41,6 +41,13 @@ export class DataBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(props.abortIncompleteUploadsAfterDays ?? 7),
         },
         {
+          // The instances' activity hours (contracts/activity-hour.ts): the monitor reads the last
+          // few hours; a week is there to look back on.
+          id: 'expire-activity-hours',
+          prefix: 'kismo/activity/',
+          expiration: Duration.days(7),
+        },
+        {
           id: 'expire-old-versions',
           noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30),
           expiredObjectDeleteMarker: true,

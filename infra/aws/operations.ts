@@ -5,12 +5,10 @@ import {
   type IMetric,
   LogQueryVisualizationType,
   LogQueryWidget,
-  MathExpression,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { type ILogGroup, QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, metricNames } from '../../services/kit/ports/metrics';
 import type { ServiceWiring } from './service-wiring';
 
 export interface OperationsProps {
@@ -83,18 +81,7 @@ export class Operations extends Construct {
           'stats count(*) as instances by state',
         ],
         view: LogQueryVisualizationType.BAR,
-        width: 6,
-        height: 8,
-      }),
-      new GraphWidget({
-        title: 'Instances reporting activity (running and booted)',
-        // A gap between the lines is instances whose reporter cannot measure every signal: the
-        // idle monitor has no Activity to judge them by, and leaves them running.
-        left: [
-          instancesReporting('cpu', 'instances'),
-          instancesReporting('activity', 'with Activity (judged by the idle monitor)'),
-        ],
-        width: 6,
+        width: 12,
         height: 8,
       }),
     );
@@ -150,21 +137,5 @@ function correlationQuery(key: 'sessionId' | 'owner', placeholder: string): Quer
     filterStatements: [`${key} = "${placeholder}" or detail.${key} = "${placeholder}"`],
     sort: '@timestamp asc',
     limit: 1000,
-  });
-}
-
-/**
- * The activity reporter sends its readings every 5 minutes from each booted instance: count the
- * series of one metric, named by it in the graph (where the searches' ids must differ).
- */
-function instancesReporting(metric: 'cpu' | 'activity', label: string): IMetric {
-  const search = `SEARCH('{${METRICS_NAMESPACE},InstanceId} MetricName="${metricNames[metric]}"', 'SampleCount', 300)`;
-  return new MathExpression({
-    expression: `SUM(${metric} / ${metric})`,
-    usingMetrics: {
-      [metric]: new MathExpression({ expression: search, usingMetrics: {}, period: Duration.minutes(5) }),
-    },
-    label,
-    period: Duration.minutes(5),
   });
 }

@@ -1,10 +1,10 @@
+import { ACTIVITY_PREFIX } from '../../contracts/activity-hour';
 import { markerNames } from '../../contracts/aws/s3-object-created';
 import { type Grant, statement } from './policy';
-import { putActivityMetricsGrant } from './service-grants';
 
 /**
  * What an owner's instances need, and no more: that owner's datasets and session manifests to read,
- * their sessions' markers and outputs to write, and the activity metrics to report. Whoever has a
+ * their sessions' markers and outputs to write, and their activity hours to report. Whoever has a
  * shell on the instance holds these credentials: they reach the owner's prefix only.
  */
 export function ownerInstanceGrants(owner: string, bucketArn: string): Grant[] {
@@ -40,6 +40,15 @@ export function ownerInstanceGrants(owner: string, bucketArn: string): Grant[] {
       }),
       wildcardReason: why,
     },
-    putActivityMetricsGrant('ReportActivity'),
+    {
+      // The owner's instances only: the idle monitor reads an instance's hours under its owner's
+      // folder, so an instance cannot make another owner's look busy; users cannot write kismo/.
+      statement: statement({
+        sid: 'ReportOwnActivity',
+        actions: ['s3:PutObject'],
+        resources: [`${bucketArn}/${ACTIVITY_PREFIX}${owner}/*`],
+      }),
+      wildcardReason: 'one object per instance and hour: kismo/activity/<owner>/<instance>/<hour>.json',
+    },
   ];
 }

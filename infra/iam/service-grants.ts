@@ -2,7 +2,6 @@ import { KISMO_SOURCE } from '../../contracts/kit/define-event';
 import { SLACK_PARAMETERS } from '../../contracts/slack-parameters';
 import type { Capabilities, ComputeAction } from '../../services/kit/capabilities';
 import { TAGS } from '../../services/kit/ports/compute';
-import { METRICS_NAMESPACE } from '../../services/kit/ports/metrics';
 import { type ArnScope, ec2Arn, type Grant, ssmParameterArn, statement, unique } from './policy';
 
 export type { ArnScope, Grant };
@@ -50,11 +49,10 @@ const INSTANCE_ACTIONS: Partial<Record<ComputeAction, string>> = {
 
 /** Every statement a service's role gets: its capabilities, and publishing what it emits. */
 export function serviceGrants(service: GrantedService, targets: CapabilityTargets): Grant[] {
-  const { objects, compute = [], metrics = [], chat } = service.capabilities;
+  const { objects, compute = [], chat } = service.capabilities;
   return [
     ...(objects ? objectGrants(objects, targets.bucketArn) : []),
     ...computeGrants(compute, targets),
-    ...metricsGrants(metrics),
     ...(chat ? [chatGrant(targets.arns)] : []),
     ...publishGrants(service.emits, targets.eventBusArn),
   ];
@@ -225,35 +223,6 @@ function launchGrants(targets: CapabilityTargets): Grant[] {
         'each owner has an instance role of their own under the kismo/owners/ path; a launch passes its owner’s, to EC2 only',
     },
   ];
-}
-
-export function metricsGrants(metrics: readonly ('read' | 'write')[]): Grant[] {
-  const grants: Grant[] = [];
-  if (metrics.includes('read')) {
-    grants.push({
-      statement: statement({
-        sid: 'ReadMetrics',
-        actions: ['cloudwatch:GetMetricData'],
-        resources: ['*'],
-      }),
-      wildcardReason: 'GetMetricData supports no resource-level permissions or conditions',
-    });
-  }
-  if (metrics.includes('write')) grants.push(putActivityMetricsGrant('WriteActivityMetrics'));
-  return grants;
-}
-
-/** PutMetricData, in kismo's activity namespace only: for services and for the instances' reporter. */
-export function putActivityMetricsGrant(sid: string): Grant {
-  return {
-    statement: statement({
-      sid,
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
-    }),
-    wildcardReason: `PutMetricData has no resource type; the cloudwatch:namespace condition limits it to ${METRICS_NAMESPACE}`,
-  };
 }
 
 /** Chat: the Slack bot token's parameter, and no other. */

@@ -18,6 +18,7 @@ import { eventBridgeBus } from '../../services/kit/ports/bus';
 import { s3Objects } from '../../services/kit/ports/objects';
 import { resolveSchedule } from '../../services/kit/schedule';
 import slackActionsEndpoint from '../../services/slack-actions/endpoint';
+import { reportActivity } from './activity/activity-reporter';
 import { LocalBus } from './bus/local-bus';
 import { ConsoleChat } from './chat/console-chat';
 import { publishClock } from './clock/clock-file';
@@ -29,11 +30,9 @@ import { CorruptStateError, startFauxqsOnLoopback } from './fauxqs-server';
 import { startGateway } from './gateway/gateway';
 import { Guard } from './gateway/guard';
 import { s3EventOf } from './gateway/s3-event';
-import { guardedCompute, guardedMetrics } from './iam/guarded-ports';
+import { guardedCompute } from './iam/guarded-ports';
 import { LOCAL_ACCOUNT, LocalIam, PERMISSION_SET, type PersonOptions } from './iam/local-iam';
 import type { Credentials } from './iam/principal';
-import { reportActivity } from './metrics/activity-reporter';
-import { LocalMetrics } from './metrics/local-metrics';
 import { QueuePoller } from './queues/poller';
 import {
   ensureServiceQueue,
@@ -83,15 +82,14 @@ export interface LocalCloudOptions {
 
 /**
  * The local cloud: S3 and SQS (fauxqs) behind one loopback gateway, the bus with its rules, one
- * queue + dead-letter queue + poller per service, schedules on a movable clock, a simulated EC2 with
- * its metrics, and chat on the console. Services run with the same handler as in Lambda.
+ * queue + dead-letter queue + poller per service, schedules on a movable clock, a simulated EC2
+ * whose instances report their activity to the bucket, and chat on the console. Services run with the same handler as in Lambda.
  */
 export class LocalCloud {
   readonly endpoint!: string;
   readonly config!: KismoConfig;
   readonly bus!: LocalBus;
   readonly ec2!: SimulatedEc2;
-  readonly metrics!: LocalMetrics;
   readonly clock!: MovableClock;
   readonly scheduler!: Scheduler;
   readonly chat!: Chat;
@@ -229,7 +227,6 @@ function servicePorts(
     objects: s3Objects(s3, config.bucket),
     bus: eventBridgeBus(events, config.busName),
     compute: iam && principal ? guardedCompute(common.compute, iam, principal) : common.compute,
-    metrics: iam && principal ? guardedMetrics(common.metrics, iam, principal) : common.metrics,
     chat: common.chat,
     clock: common.clock,
   };
@@ -313,7 +310,6 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     await createBucket(s3, config.bucket);
 
     const chat = options.chat ?? new ConsoleChat({ members });
-    const metrics = new LocalMetrics({ stateFile: path.join(stateDir, 'metrics.jsonl') });
     // Assigned once the cloud exists; the callbacks below only run after that.
     let cloud: LocalCloud | undefined;
     const ec2 = new SimulatedEc2({
@@ -343,7 +339,7 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     });
     closers.push(() => ec2.close());
 
-    const common = { endpoint: gateway.url, config, compute: ec2, metrics, chat, clock };
+    const common = { endpoint: gateway.url, config, compute: ec2, chat, clock };
     slack.connect({
       objects: servicePorts(slackActionsEndpoint, common, iam, closers).objects,
       config,
@@ -382,14 +378,14 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     }
 
     const scheduleState = path.join(stateDir, 'scheduler.json');
-    // The activity reporter only writes metrics: nothing to wait for after it.
+    // The activity reporter only writes its instances' hours, which nothing consumes: nothing to wait for.
     let lastFired = '';
     const scheduler = new Scheduler({
       clock,
       fire: async (job) => {
         lastFired = job.name;
         if (job.name === ACTIVITY_JOB) {
-          await reportActivity(metrics, ec2, clock, config.idle.thresholds);
+          if (cloud) await reportActivity(cloud, clock, config.idle.thresholds);
           return;
         }
         const queue = queues.get(job.name);
@@ -426,7 +422,6 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       config,
       bus,
       ec2,
-      metrics,
       clock,
       scheduler,
       chat,

@@ -1,24 +1,75 @@
-import type { Metrics } from '../kit/ports';
+import pLimit from 'p-limit';
+import { type ActivityPoint, activityHourSchema, activityKey, hourOf } from '../../contracts/activity-hour';
+import type { Logger } from '../kit/logger';
+import type { Objects } from '../kit/ports';
+import { OBJECT_SOCKETS } from '../kit/ports/objects';
 import { coversWindow, maximum, type Window, type WindowReading } from './window-reading';
 
+const HOUR_MS = 3_600_000;
+/** GETs in flight at once (the S3 client allows as many sockets): far under S3's 5,500 GETs a second per prefix. */
+const CONCURRENT_READS = OBJECT_SOCKETS;
+
+/** One instance to read, with the owner whose prefix its reporter writes under. */
+export interface ActivitySubject {
+  readonly owner: string;
+  readonly instanceId: string;
+}
+
 /**
- * Reads the window of every instance from its one `Activity` metric (the busiest signal over its
- * threshold, published by the instance's reporter), so a sweep costs ceil(N / 500) GetMetricData
- * calls however many instances are idle. An instance whose Activity does not cover the window is
- * `missing`: its reporter could not measure every signal, or stopped.
+ * Reads each instance's window from the hours its reporter wrote (`contracts/activity-hour.ts`):
+ * one GET per instance and hour, and the window's peak Activity. The window is whole clock hours.
+ * An instance whose readings do not cover the window is `missing` (its reporter could not measure
+ * every signal, stopped, or has not written the hour yet); an object that is not an activity hour
+ * of that instance is logged and read as no data, never as idleness.
  */
 export async function readActivity(
-  metrics: Metrics,
-  instanceIds: readonly string[],
+  objects: Objects,
+  subjects: readonly ActivitySubject[],
   window: Window,
+  logger?: Logger,
 ): Promise<Map<string, WindowReading>> {
-  const ids = [...new Set(instanceIds)];
-  const series = new Map((await metrics.activity(ids, window)).map((s) => [s.instanceId, s]));
-  const readings = new Map<string, WindowReading>();
-  for (const id of ids) {
-    const found = series.get(id);
-    const peak = found && coversWindow(found.timestamps, window) ? maximum(found.values) : undefined;
-    readings.set(id, peak === undefined ? { kind: 'missing' } : { kind: 'measured', activity: peak });
-  }
-  return readings;
+  const hours: Date[] = [];
+  for (let t = hourOf(window.start).getTime(); t < window.end.getTime(); t += HOUR_MS)
+    hours.push(new Date(t));
+  const limit = pLimit(CONCURRENT_READS);
+  const unique = [...new Map(subjects.map((s) => [s.instanceId, s])).values()];
+
+  const readHour = async ({ owner, instanceId }: ActivitySubject, hour: Date): Promise<ActivityPoint[]> => {
+    const key = activityKey(owner, instanceId, hour);
+    const object = await objects.get(key);
+    if (!object) return [];
+    let parsed: ReturnType<typeof activityHourSchema.safeParse>;
+    try {
+      parsed = activityHourSchema.safeParse(JSON.parse(new TextDecoder().decode(object.body)));
+    } catch {
+      parsed = activityHourSchema.safeParse(undefined);
+    }
+    if (!parsed.success || parsed.data.instanceId !== instanceId) {
+      logger?.warn('not an activity hour of this instance: read as no data', { key, instanceId });
+      return [];
+    }
+    return parsed.data.points;
+  };
+
+  const entries = await Promise.all(
+    unique.map(async (subject): Promise<[string, WindowReading]> => {
+      const points = (await Promise.all(hours.map((hour) => limit(() => readHour(subject, hour))))).flat();
+      const inWindow = points.flatMap((p) => {
+        const at = new Date(p.at);
+        const within = at >= window.start && at < window.end;
+        return within && p.activity !== undefined ? [{ at, activity: p.activity }] : [];
+      });
+      const peak = coversWindow(
+        inWindow.map((p) => p.at),
+        window,
+      )
+        ? maximum(inWindow.map((p) => p.activity))
+        : undefined;
+      return [
+        subject.instanceId,
+        peak === undefined ? { kind: 'missing' } : { kind: 'measured', activity: peak },
+      ];
+    }),
+  );
+  return new Map(entries);
 }

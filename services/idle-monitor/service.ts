@@ -5,13 +5,15 @@ import { sweep } from './sweep';
 const STATE = 'kismo/idle/*';
 const KEEP_ALIVE = 'kismo/keep-alive/*';
 const CLAIMS = 'kismo/claims/idle-monitor/*';
+const ACTIVITY = 'kismo/activity/*';
 
 /**
- * Every hour: reads the Activity of every running kismo instance (its busiest signal over its idle
- * threshold) and, when it stayed under 1 for the whole window, mentions the owner (business hours)
- * or counts a strike and stops the instance at the second (outside them). Missing data is never
- * idleness: the operators hear of it. Owners of instances stopped for days are reminded what the
- * volume costs.
+ * Every hour, ten minutes past (once the instances have written the hour that ended): reads the
+ * Activity of every running kismo instance over the last whole hours (the busiest signal over its
+ * idle threshold, from the hour objects its reporter writes) and, when it stayed under 1 for the
+ * whole window, mentions the owner (business hours) or counts a strike and stops the instance at
+ * the second (outside them). Missing data is never idleness: the operators hear of it. Owners of
+ * instances stopped for days are reminded what the volume costs.
  */
 export default defineService({
   name: 'idle-monitor',
@@ -19,19 +21,18 @@ export default defineService({
     'Hourly: activity of running instances → Instance Idle | Instance Stopped | Idle Strikes Cleared; forgotten stopped instances → owner reminded',
   consumes: [],
   emits: monitorEmits,
-  schedule: { expression: 'rate(1 hour)' },
+  schedule: { expression: 'cron(10 * * * ? *)' },
   capabilities: {
     objects: {
-      read: [STATE, KEEP_ALIVE, CLAIMS],
+      read: [STATE, KEEP_ALIVE, CLAIMS, ACTIVITY],
       write: [STATE, CLAIMS],
       delete: [STATE, CLAIMS],
       list: ['kismo/idle/', 'kismo/keep-alive/'],
     },
     compute: ['describe', 'stop', 'tag'],
-    metrics: ['read'],
     chat: true,
   },
-  // Thousands of instances: one GetMetricData call per 500, then S3 and bus calls per changed instance.
+  // Thousands of instances: one GET per instance and hour, then S3 and bus calls per changed instance.
   timeoutSeconds: 300,
   memoryMb: 512,
   batchSize: 1,

@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { hourOf } from '../../contracts/activity-hour';
 import { ownerSchema, sessionIdSchema } from '../../contracts/kit/correlation';
 import type { Instance } from '../kit/ports';
 import { TAGS } from '../kit/ports';
@@ -14,7 +15,7 @@ import type { MonitorContext } from './monitor-context';
 import { readActivity } from './read-activity';
 import type { WindowReading } from './window-reading';
 
-/** The activity reporter puts a reading every five minutes: one datapoint per period. */
+/** The activity reporter takes a reading every five minutes: one per period. */
 export const PERIOD_SECONDS = 300;
 /** Instances handled side by side (S3, EC2 and bus calls), well within the APIs' rates. */
 const CONCURRENT_INSTANCES = 16;
@@ -84,13 +85,21 @@ export async function sweep(ctx: MonitorContext, tick: Date): Promise<SweepSumma
     }),
   ]);
 
+  // Reporters write each clock hour once it is over: the window is the last whole hours before the tick.
+  const end = hourOf(tick);
+  const window = { start: new Date(end.getTime() - windowMs), end, periodSeconds: PERIOD_SECONDS };
   const running = targets.filter((t) => t.instance.state === 'running');
   const age = (t: Target) => tick.getTime() - Date.parse(t.instance.launchedAt);
   const keepUntil = (t: Target) => keeps.records.get(t.instance.instanceId)?.until;
   const kept = (t: Target) => Date.parse(keepUntil(t) ?? '') > tick.getTime();
-  const toRead = running.filter((t) => !kept(t) && age(t) >= windowMs).map((t) => t.instance.instanceId);
-  const window = { start: new Date(tick.getTime() - windowMs), end: tick, periodSeconds: PERIOD_SECONDS };
-  const readings = await readActivity(ports.metrics, toRead, window);
+  const ranWholeWindow = (t: Target) => Date.parse(t.instance.launchedAt) <= window.start.getTime();
+  const toRead = running.filter((t) => !kept(t) && ranWholeWindow(t));
+  const readings = await readActivity(
+    ports.objects,
+    toRead.map((t) => ({ owner: t.owner, instanceId: t.instance.instanceId })),
+    window,
+    logger,
+  );
   const policy = { calendar: businessCalendar(config.calendar) };
 
   const summary: SweepSummary = {

@@ -1,5 +1,3 @@
-import type { MetricsWindow } from '../kit/ports';
-
 /** What the last window says about one instance. */
 export type WindowReading =
   /**
@@ -12,8 +10,12 @@ export type WindowReading =
   /** Running for less than the window (or still booting): nothing to judge, nothing to report. */
   | { readonly kind: 'warming-up' };
 
-/** The time a sweep looks back over, and the period of its datapoints. */
-export type Window = MetricsWindow;
+/** The time a sweep looks back over (whole clock hours), and the period of its readings. */
+export interface Window {
+  readonly start: Date;
+  readonly end: Date;
+  readonly periodSeconds: number;
+}
 
 /** How many of a window's periods may have no datapoint, and the window still count. */
 export const MISSING_PERIODS_ALLOWED = 1;

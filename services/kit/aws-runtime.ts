@@ -28,7 +28,6 @@ export function awsPorts(
   return {
     objects: port('objects'),
     compute: port('compute'),
-    metrics: port('metrics'),
     bus: port('bus'),
     chat: port('chat'),
     clock: systemClock,

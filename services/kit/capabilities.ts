@@ -17,13 +17,12 @@ export interface Capabilities {
   };
   /** EC2 actions, always limited to instances tagged `kismo:managed`. */
   readonly compute?: readonly ComputeAction[];
-  readonly metrics?: readonly ('read' | 'write')[];
   /** Reads the Slack token. */
   readonly chat?: boolean;
 }
 
 /** The ports a function may be given (the clock is every function's). */
-export const portNames = ['objects', 'compute', 'metrics', 'bus', 'chat'] as const;
+export const portNames = ['objects', 'compute', 'bus', 'chat'] as const;
 export type PortName = (typeof portNames)[number];
 
 /**
@@ -34,11 +33,10 @@ export function portsOf(service: {
   readonly capabilities: Capabilities;
   readonly emits: readonly unknown[];
 }): PortName[] {
-  const { objects, compute, metrics, chat } = service.capabilities;
+  const { objects, compute, chat } = service.capabilities;
   const uses: Record<PortName, boolean> = {
     objects: objects !== undefined,
     compute: (compute?.length ?? 0) > 0,
-    metrics: (metrics?.length ?? 0) > 0,
     chat: chat === true,
     bus: service.emits.length > 0,
   };

@@ -46,7 +46,17 @@ export const kismoConfigSchema = z.object({
   calendar: calendarSchema.default(calendarSchema.parse({})),
   idle: z
     .object({
-      windowMinutes: z.number().int().positive().default(60),
+      /**
+       * How long an instance must stay idle to count: whole clock hours, since reporters write one
+       * object per hour (`contracts/activity-hour.ts`) and the monitor judges the last whole hours.
+       */
+      windowMinutes: z
+        .number()
+        .int()
+        .positive()
+        .multipleOf(60, 'idle.windowMinutes is whole hours: 60, 120, …')
+        .max(24 * 60)
+        .default(60),
       /**
        * Per signal, the level at or above which an instance counts as in use: GPU, memory and CPU in
        * percent, logged-in sessions as a count. The launcher renders them into an instance's user

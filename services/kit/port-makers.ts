@@ -4,7 +4,6 @@ import { makeBus } from './ports/bus';
 import { makeChat } from './ports/chat';
 import { makeCompute } from './ports/compute';
 import type { PortMaker } from './ports/maker';
-import { makeMetrics } from './ports/metrics';
 import { makeObjects } from './ports/objects';
 
 export type { PortMaker } from './ports/maker';
@@ -19,7 +18,6 @@ export type PortMakers = { readonly [K in PortName]?: PortMaker<Ports[K]> };
 export const portMakers: PortMakers = {
   objects: makeObjects,
   compute: makeCompute,
-  metrics: makeMetrics,
   bus: makeBus,
   chat: makeChat,
 };

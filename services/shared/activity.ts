@@ -1,4 +1,4 @@
-import { type ActivitySignal, activitySignals } from '../kit/ports/metrics';
+import { type ActivitySignal, activitySignals } from '../../contracts/activity-hour';
 
 /** One reading of every signal: GPU, memory and CPU in percent, and the logged-in sessions. */
 export type SignalReading = Readonly<Record<ActivitySignal, number>>;
@@ -7,7 +7,7 @@ export type SignalReading = Readonly<Record<ActivitySignal, number>>;
 export type IdleThresholds = Readonly<Record<ActivitySignal, number>>;
 
 /**
- * The combined `Activity` metric: the busiest signal as a fraction of its idle threshold, so one
+ * The combined `Activity` reading: the busiest signal as a fraction of its idle threshold, so one
  * number per instance says whether anything was in use. At 1 or above, at least one signal is at
  * or above its threshold. The instance's reporter computes the same in awk
  * (userdata/activity-reporter.sh); test/userdata/activity-reporter.test.ts holds them together.

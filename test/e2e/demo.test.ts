@@ -35,11 +35,13 @@ describe('npm run demo', () => {
     expect(output).toMatch(/Instance Restarted\s+i-[0-9a-f]+: business-hours/);
     expect(output).toMatch(/is now running/);
     // The owner presses a button on the idle mention; Slack markup reads as Slack shows it.
-    expect(output).toMatch(/@demo pressed Keep 2 h at 10:55/);
+    expect(output).toMatch(/@demo pressed Keep 2 h at 11:10/);
     expect(output).not.toMatch(/<@U[A-Z0-9]+>/);
     // The estimator: the price at launch, and the morning's summary with the night's saving.
     expect(output).toMatch(/Cost Estimated\s+i-[0-9a-f]+ costs \$3\.06\/h, \$0\.00 so far \(estimate\)/);
-    expect(output).toMatch(/@demo your 1 kismo session\(s\): ran 11 h, .*Idle stops saved 12\.1 h/);
+    expect(output).toMatch(
+      /@demo your 1 kismo session\(s\): ran 10\.3 h, cost \$31\.87 .*Idle stops saved 12\.8 h, \$39\.27/,
+    );
     // Not on a terminal: no escape codes.
     expect(output.includes('\x1b[')).toBe(false);
   });

@@ -61,7 +61,6 @@ export function memoryPorts(
       },
     },
     compute: unused('compute') as Ports['compute'],
-    metrics: unused('metrics') as Ports['metrics'],
     chat: unused('chat') as Ports['chat'],
     clock: { now: () => new Date('2026-11-30T01:00:00Z') },
     published,

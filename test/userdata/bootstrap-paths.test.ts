@@ -149,7 +149,7 @@ describe('bootstrap.sh activity reporter', () => {
     expect(sandbox.calls('systemctl')).toEqual(['daemon-reload', 'enable --now kismo-activity.timer']);
   });
 
-  it('gives the reporter the idle thresholds of the launch, and its Activity divides by them', async () => {
+  it('gives the reporter the idle thresholds of the launch and its unit the bucket, owner and instance, and its Activity divides by them', async () => {
     // Prepare
     sandbox = makeSandbox({ stubs: { who: '', pgrep: 'echo 0; exit 1' } });
     const idleThresholds = { gpu: 20, memory: 50, cpu: 5, sessions: 4 };
@@ -159,12 +159,22 @@ describe('bootstrap.sh activity reporter', () => {
     writeFileSync(path.join(proc, 'stat'), 'cpu  100 0 50 1000 10 0 0 0 0 0\n');
     const booted = await runScript(sandbox, emptyDataset({ idleThresholds }));
     const installed = readFileSync(path.join(sandbox.root, 'usr/local/bin/kismo-activity-reporter'), 'utf8');
+    const unit = readFileSync(path.join(sandbox.root, 'etc/systemd/system/kismo-activity.service'), 'utf8');
+    const unitEnv = Object.fromEntries(
+      [...unit.matchAll(/^Environment=([A-Z_]+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+    );
 
-    // Act: GPU at 30 %, memory at 25 %, an idle CPU, nobody logged in
+    // Act: GPU at 30 %, memory at 25 %, an idle CPU, nobody logged in, at 09:55 UTC
     const reported = await runScript(
       sandbox,
       installed,
-      { KISMO_PROC: proc, KISMO_CPU_SAMPLE_SECONDS: '0', NVIDIA_SMI_OUTPUT: '30' },
+      {
+        ...unitEnv,
+        KISMO_PROC: proc,
+        KISMO_CPU_SAMPLE_SECONDS: '0',
+        NVIDIA_SMI_OUTPUT: '30',
+        KISMO_NOW: String(Date.parse('2026-12-07T09:55:00Z') / 1000),
+      },
       'reporter.sh',
     );
 
@@ -173,13 +183,18 @@ describe('bootstrap.sh activity reporter', () => {
     expect(readFileSync(path.join(sandbox.root, 'etc/kismo/idle-thresholds'), 'utf8')).toBe(
       'gpu 20\nmemory 50\ncpu 5\nsessions 4\n',
     );
+    expect(unitEnv).toEqual({
+      AWS_DEFAULT_REGION: 'us-east-1',
+      KISMO_ACTIVITY_BUCKET: 'kismo-test',
+      KISMO_ACTIVITY_PREFIX: `kismo/activity/${OWNER}`,
+      KISMO_INSTANCE_ID: 'i-0123456789abcdef0',
+    });
     expect(reported.code, reported.output).toBe(0);
-    const put = sandbox.calls('aws').find((call) => call.startsWith('cloudwatch put-metric-data'));
-    const data = JSON.parse(put?.split(' --metric-data ')[1] ?? '[]') as {
-      MetricName: string;
-      Value: number;
-    }[];
-    expect(data.find((d) => d.MetricName === 'Activity')?.Value).toBe(1.5);
+    const pending = readFileSync(
+      path.join(sandbox.root, 'var/lib/kismo/activity/2026-12-07T09.jsonl'),
+      'utf8',
+    );
+    expect(JSON.parse(pending).activity).toBe(1.5);
   });
 });
 

@@ -115,14 +115,18 @@ install_activity_reporter() {
 # @kismo:activity-reporter@
 KISMO_ACTIVITY_REPORTER
   chmod 0755 "$bin"
+  [[ "$INSTANCE_ID" =~ ^i-[0-9a-f]{8,17}$ ]] || fail "not an instance id: $INSTANCE_ID"
   cat >"$units/kismo-activity.service" <<UNIT
 [Unit]
-Description=kismo activity reporter (GPU, memory, CPU, logins to CloudWatch)
+Description=kismo activity reporter (GPU, memory, CPU, logins; an object per hour in the bucket)
 Wants=network-online.target
 After=network-online.target
 [Service]
 Type=oneshot
 Environment=AWS_DEFAULT_REGION=$REGION
+Environment=KISMO_ACTIVITY_BUCKET=$BUCKET
+Environment=KISMO_ACTIVITY_PREFIX=kismo/activity/$OWNER
+Environment=KISMO_INSTANCE_ID=$INSTANCE_ID
 ExecStart=/usr/local/bin/kismo-activity-reporter
 UNIT
   cat >"$units/kismo-activity.timer" <<'UNIT'
@@ -225,18 +229,12 @@ fi
 export const ACTIVITY_REPORTER = `#!/bin/bash
 set -euo pipefail
 PROC="\${KISMO_PROC:-/proc}"
-NAMESPACE='kismo/activity'
 THRESHOLDS_FILE="\${KISMO_ROOT:-}/etc/kismo/idle-thresholds"
-instance_id() {
-  if [ -n "\${KISMO_INSTANCE_ID:-}" ]; then
-    printf '%s' "$KISMO_INSTANCE_ID"
-    return
-  fi
-  local token
-  token=$(curl -sf -m 5 -X PUT http://169.254.169.254/latest/api/token \\
-    -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')
-  curl -sf -m 5 -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/instance-id
-}
+PENDING_DIR="\${KISMO_ROOT:-}/var/lib/kismo/activity"
+BUCKET="\${KISMO_ACTIVITY_BUCKET:?the unit sets KISMO_ACTIVITY_BUCKET}"
+OWNER_PREFIX="\${KISMO_ACTIVITY_PREFIX:?the unit sets KISMO_ACTIVITY_PREFIX}"
+ID="\${KISMO_INSTANCE_ID:?the unit sets KISMO_INSTANCE_ID}"
+MAX_POINTS=60
 gpu_percent() {
   command -v nvidia-smi >/dev/null 2>&1 || { echo 0; return; }
   nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits |
@@ -276,24 +274,46 @@ activity_ratio() {
       printf "%.6f", max
     }' "$THRESHOLDS_FILE"
 }
-datum() {
-  printf '{"MetricName":"%s","Dimensions":[{"Name":"InstanceId","Value":"%s"}],"Value":%s,"Unit":"%s"}' \\
-    "$1" "$ID" "$2" "$3"
+member() {
+  [ -n "$2" ] && printf ',"%s":%s' "$1" "$2"
+  return 0
 }
-ID=$(instance_id)
-data=()
-if gpu=$(gpu_percent); then data+=("$(datum GPUUtilization "$gpu" Percent)"); else gpu=''; echo "kismo: no GPU reading" >&2; fi
-if memory=$(memory_percent); then data+=("$(datum MemoryUtilization "$memory" Percent)"); else memory=''; echo "kismo: no memory reading" >&2; fi
-if cpu=$(cpu_percent); then data+=("$(datum CPUUtilization "$cpu" Percent)"); else cpu=''; echo "kismo: no CPU reading" >&2; fi
-if sessions=$(sessions_count); then data+=("$(datum LoggedInSessions "$sessions" Count)"); else sessions=''; echo "kismo: no session count" >&2; fi
+write_hours() {
+  local file hour body
+  for file in "$PENDING_DIR"/*.jsonl; do
+    [ -e "$file" ] || continue
+    hour=$(basename "$file" .jsonl)
+    [[ "$hour" < "$HOUR" ]] || continue
+    body="$PENDING_DIR/$hour.json"
+    { printf '{"instanceId":"%s","hour":"%s:00:00Z","points":[' "$ID" "$hour"
+      grep -E '^\\{"at":"[^"]+"[^{}]*\\}$' "$file" | tail -n "$MAX_POINTS" | paste -sd, -
+      printf ']}\\n'; } >"$body"
+    if aws s3api put-object --bucket "$BUCKET" --key "$OWNER_PREFIX/$ID/$hour.json" --body "$body" >/dev/null; then
+      rm -f "$file" "$body"
+    else
+      rm -f "$body"
+      echo "kismo: hour $hour not written; the next reading retries" >&2
+    fi
+  done
+  find "$PENDING_DIR" -name '*.jsonl' -mmin +2880 -delete 2>/dev/null || true
+}
+NOW="\${KISMO_NOW:-$(date -u +%s)}"
+AT=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
+HOUR=$(date -u -d "@$NOW" +%Y-%m-%dT%H)
+gpu=$(gpu_percent) || { gpu=''; echo "kismo: no GPU reading" >&2; }
+memory=$(memory_percent) || { memory=''; echo "kismo: no memory reading" >&2; }
+cpu=$(cpu_percent) || { cpu=''; echo "kismo: no CPU reading" >&2; }
+sessions=$(sessions_count) || { sessions=''; echo "kismo: no session count" >&2; }
+activity=''
 if [ -z "$gpu" ] || [ -z "$memory" ] || [ -z "$cpu" ] || [ -z "$sessions" ]; then
   echo "kismo: not every signal measured, so no Activity" >&2
-elif activity=$(activity_ratio "$gpu" "$memory" "$cpu" "$sessions"); then
-  data+=("$(datum Activity "$activity" None)")
-else
+elif ! activity=$(activity_ratio "$gpu" "$memory" "$cpu" "$sessions"); then
+  activity=''
   echo "kismo: no positive idle threshold for every signal in $THRESHOLDS_FILE, so no Activity" >&2
 fi
-[ "\${#data[@]}" -gt 0 ] || exit 1
-json=$(IFS=,; printf '[%s]' "\${data[*]}")
-aws cloudwatch put-metric-data --namespace "$NAMESPACE" --metric-data "$json"
+mkdir -p "$PENDING_DIR"
+printf '{"at":"%s"%s%s%s%s%s}\\n' "$AT" "$(member gpu "$gpu")" "$(member memory "$memory")" \\
+  "$(member cpu "$cpu")" "$(member sessions "$sessions")" "$(member activity "$activity")" \\
+  >>"$PENDING_DIR/$HOUR.jsonl"
+write_hours
 `;

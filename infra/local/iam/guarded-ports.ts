@@ -1,11 +1,5 @@
 import { INSTANCE_ROLE_PATH } from '../../../contracts/instance-roles';
-import {
-  type Compute,
-  type Instance,
-  type LaunchSpec,
-  METRICS_NAMESPACE,
-  type Metrics,
-} from '../../../services/kit/ports';
+import type { Compute, Instance, LaunchSpec } from '../../../services/kit/ports';
 import { ec2Arn } from '../../iam/policy';
 import type { AccessRequest } from './evaluator';
 import type { LocalIam } from './local-iam';
@@ -141,27 +135,5 @@ export function guardedCompute(compute: Compute, iam: LocalIam, principal: Princ
       return compute.consoleOutput(instanceId);
     },
     ...(compute.sandbox ? { sandbox: (id: string) => compute.sandbox?.(id) } : {}),
-  };
-}
-
-/** The local CloudWatch as a function's role may use it. */
-export function guardedMetrics(metrics: Metrics, iam: LocalIam, principal: Principal): Metrics {
-  const allow = async (check: Check) => {
-    const decision = await iam.authorize(principal, [check]);
-    if (!decision.allowed) throw new AccessDeniedError('AccessDenied', decision.reason);
-  };
-  return {
-    async activity(instanceIds, window) {
-      await allow({ action: 'cloudwatch:GetMetricData', resource: '*' });
-      return metrics.activity(instanceIds, window);
-    },
-    async put(data) {
-      await allow({
-        action: 'cloudwatch:PutMetricData',
-        resource: '*',
-        context: { 'cloudwatch:namespace': METRICS_NAMESPACE },
-      });
-      return metrics.put(data);
-    },
   };
 }

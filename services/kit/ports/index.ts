@@ -2,7 +2,6 @@ import type { Bus } from './bus';
 import type { Chat } from './chat';
 import type { Clock } from './clock';
 import type { Compute } from './compute';
-import type { Metrics } from './metrics';
 import type { Objects } from './objects';
 
 export type { Bus, BusEntry, BusEntryResult } from './bus';
@@ -11,15 +10,6 @@ export type { Clock } from './clock';
 export { systemClock } from './clock';
 export type { Compute, Instance, InstanceFilter, InstanceState, LaunchSpec } from './compute';
 export { InsufficientCapacityError, TAGS } from './compute';
-export type {
-  ActivityMetric,
-  ActivitySeries,
-  ActivitySignal,
-  MetricDatum,
-  Metrics,
-  MetricsWindow,
-} from './metrics';
-export { activitySignals, METRICS_NAMESPACE, metricNames } from './metrics';
 export type { ObjectSummary, Objects, PutOptions, StoredObject } from './objects';
 export { getJson, PreconditionFailedError } from './objects';
 
@@ -27,7 +17,6 @@ export { getJson, PreconditionFailedError } from './objects';
 export interface Ports {
   readonly objects: Objects;
   readonly compute: Compute;
-  readonly metrics: Metrics;
   readonly bus: Bus;
   readonly chat: Chat;
   readonly clock: Clock;

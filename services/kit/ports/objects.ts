@@ -430,5 +430,11 @@ export function s3Objects(client: S3Client, bucket: string): DataBucket {
   };
 }
 
+/** Sockets per client: the idle monitor reads 64 activity hours at a time (the SDK's default is 50). */
+export const OBJECT_SOCKETS = 64;
+
 export const makeObjects: PortMaker<Objects> = (config) =>
-  s3Objects(new S3Client({ region: config.region }), config.bucket);
+  s3Objects(
+    new S3Client({ region: config.region, requestHandler: { httpsAgent: { maxSockets: OBJECT_SOCKETS } } }),
+    config.bucket,
+  );

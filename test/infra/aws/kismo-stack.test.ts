@@ -129,12 +129,13 @@ describe('the data bucket', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  it('aborts incomplete uploads after 7 days and expires old versions after the configured days', () => {
+  it('aborts incomplete uploads after 7 days, expires activity hours after 7 and old versions after the configured days', () => {
     // Assess
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: [
           Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'kismo/activity/', ExpirationInDays: 7, Status: 'Enabled' }),
           Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }),
         ],
       },
@@ -324,14 +325,14 @@ describe('the instance platform', () => {
           'bucket/users/alice/sessions/*/outputs/*',
         ],
       ],
-      ['ReportActivity', 'cloudwatch:PutMetricData', ['*']],
+      ['ReportOwnActivity', 's3:PutObject', ['bucket/kismo/activity/alice/*']],
     ]);
     expect(statements.find((s) => s.Sid === 'ListOwnDatasetsAndOutputs')?.Condition).toEqual({
       StringLike: { 's3:prefix': ['users/alice/datasets/*', 'users/alice/sessions/*/outputs/*'] },
     });
-    expect(statements.find((s) => s.Sid === 'ReportActivity')?.Condition).toEqual({
-      StringEquals: { 'cloudwatch:namespace': 'kismo/activity' },
-    });
+    expect(JSON.stringify(statements), 'no CloudWatch custom metric per instance').not.toContain(
+      'cloudwatch',
+    );
   });
 
   it('lets a launch pass any owner’s instance role, and no other role', () => {
@@ -474,15 +475,13 @@ describe('operations', () => {
     for (const title of [
       'Events per type',
       'Instances by last known state',
-      'Instances reporting activity',
       'Function errors',
       'Dead letters waiting',
     ]) {
       expect(body).toContain(title);
     }
     expect(body).toContain('kismo-sample-launcher');
-    expect(body).toContain('MetricName=\\"CPUUtilization\\"');
-    expect(body).toContain('MetricName=\\"Activity\\"');
+    expect(body, 'no custom metrics to graph: activity is in the bucket').not.toContain('kismo/activity');
   });
 
   it('saves Logs Insights queries by session and by owner over every function’s logs and the event log', () => {

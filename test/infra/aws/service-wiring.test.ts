@@ -297,8 +297,6 @@ describe('the function’s IAM', () => {
       'ListDeclaredPrefixes',
       'DescribeInstances',
       'ActOnManagedInstances',
-      'ReadMetrics',
-      'WriteActivityMetrics',
       'ReadSlackToken',
       'PublishKismoEvents',
     ]);

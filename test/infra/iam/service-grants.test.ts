@@ -195,19 +195,6 @@ describe('serviceGrants', () => {
     });
   });
 
-  it('reads any metric but writes only in kismo/activity', () => {
-    // Act
-    const statements = bySid(grantsFor({ metrics: ['read', 'write'] }));
-
-    // Assess
-    expect(statements.ReadMetrics).toMatchObject({ Action: 'cloudwatch:GetMetricData', Resource: '*' });
-    expect(statements.WriteActivityMetrics).toMatchObject({
-      Action: 'cloudwatch:PutMetricData',
-      Resource: '*',
-      Condition: { StringEquals: { 'cloudwatch:namespace': 'kismo/activity' } },
-    });
-  });
-
   it('reads only the Slack token’s parameter for chat, with no KMS grant (aws/ssm allows its use via SSM)', () => {
     // Act
     const grants = grantsFor({ chat: true });
@@ -260,7 +247,6 @@ describe('serviceGrants', () => {
       {
         objects: { read: ['users/*/x.json'], write: ['users/*/y.json'], delete: ['a/*'], list: ['a/'] },
         compute: ['launch', 'describe', 'stop', 'start', 'terminate', 'tag', 'console-output'],
-        metrics: ['read', 'write'],
         chat: true,
       },
       [instanceReady],

@@ -1,16 +1,13 @@
 import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-  type GetMetricDataCommandInput,
-} from '@aws-sdk/client-cloudwatch';
-import {
   CreateTagsCommand,
   DescribeInstancesCommand,
   EC2Client,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ACTIVITY_PREFIX, activityKey } from '../../../contracts/activity-hour';
 import { SCHEDULER_SOURCE } from '../../../contracts/aws/scheduled-event';
 import { idleKey } from '../../../services/idle-monitor/idle-state';
 import service from '../../../services/idle-monitor/service';
@@ -18,29 +15,46 @@ import { parseConfig } from '../../../services/kit/config';
 import { deliver } from '../../../services/kit/deliver';
 import { logger } from '../../../services/kit/logger';
 import { ec2Compute } from '../../../services/kit/ports/compute';
-import { cloudWatchMetrics } from '../../../services/kit/ports/metrics';
+import { s3Objects } from '../../../services/kit/ports/objects';
 import { envelope } from '../../factories/events';
 import { INSTANCE_ID, OWNER, SESSION_ID } from '../../factories/kismo-events';
 import { memoryPorts } from '../../support/memory-ports';
 
 const ec2 = mockClient(EC2Client);
-const cloudWatch = mockClient(CloudWatchClient);
-// Monday 30 November 2026, 20:00 in Tokyo.
-const TICK = '2026-11-30T11:00:00.000Z';
+const s3 = mockClient(S3Client);
+// Monday 30 November 2026, 20:10 in Tokyo: the run ten minutes past the hour.
+const TICK = '2026-11-30T11:10:00.000Z';
+const HOUR = new Date('2026-11-30T10:00:00Z');
 
-/** CloudWatch's answer: every query gets a datapoint every five minutes of the window, at `value`. */
-const answerAll = (value: number) => async (input: GetMetricDataCommandInput) => ({
-  MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({
-    Id: q.Id,
-    Timestamps: Array.from({ length: 12 }, (_, i) => new Date(Date.parse(TICK) - 3600_000 + i * 300_000)),
-    Values: Array.from({ length: 12 }, () => value),
-  })),
-});
+/** S3's answer: the hour object the instance's reporter wrote, a reading every five minutes at `activity`. */
+const hourAt = (activity: number) => {
+  const points = Array.from({ length: 12 }, (_, i) => ({
+    at: new Date(HOUR.getTime() + i * 300_000).toISOString(),
+    activity,
+  }));
+  const text = JSON.stringify({ instanceId: INSTANCE_ID, hour: HOUR.toISOString(), points });
+  return {
+    Body: { transformToByteArray: async () => new TextEncoder().encode(text) } as never,
+    ETag: '"e1"',
+  };
+};
+
+/** Memory S3 for the monitor's state, and the S3 adapter over the mocked client for the activity hours. */
+function portsOverS3() {
+  const ports = memoryPorts({
+    compute: ec2Compute(new EC2Client({ region: 'us-east-1' }), { launchTemplateId: 'lt-0abc' }),
+    clock: { now: () => new Date(TICK) },
+  });
+  const bucket = s3Objects(new S3Client({ region: 'us-east-1' }), 'kismo-data');
+  const memoryGet = ports.objects.get.bind(ports.objects);
+  ports.objects.get = (key: string) => (key.startsWith(ACTIVITY_PREFIX) ? bucket.get(key) : memoryGet(key));
+  return ports;
+}
 
 describe('the idle monitor on the AWS adapters', () => {
   beforeEach(() => {
     ec2.reset();
-    cloudWatch.reset();
+    s3.reset();
     ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [
         {
@@ -64,14 +78,10 @@ describe('the idle monitor on the AWS adapters', () => {
     ec2.on(StopInstancesCommand).resolves({});
   });
 
-  it('reads the instance’s Activity in one call, then tags and stops the instance at its second strike', async () => {
+  it('reads the instance’s last hour in one GET, then tags and stops the instance at its second strike', async () => {
     // Prepare
-    cloudWatch.on(GetMetricDataCommand).callsFake(answerAll(0.4));
-    const ports = memoryPorts({
-      compute: ec2Compute(new EC2Client({ region: 'us-east-1' }), { launchTemplateId: 'lt-0abc' }),
-      metrics: cloudWatchMetrics(new CloudWatchClient({ region: 'us-east-1' })),
-      clock: { now: () => new Date(TICK) },
-    });
+    s3.on(GetObjectCommand).resolves(hourAt(0.4));
+    const ports = portsOverS3();
     await ports.objects.put(idleKey(INSTANCE_ID), JSON.stringify({ strikes: 1 }));
     const tick = envelope(SCHEDULER_SOURCE, 'Scheduled Event', {
       service: 'idle-monitor',
@@ -89,25 +99,9 @@ describe('the idle monitor on the AWS adapters', () => {
         { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
       ]),
     );
-    const reads = cloudWatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
-    expect(reads).toHaveLength(1);
-    expect(reads[0]).toMatchObject({
-      StartTime: new Date('2026-11-30T10:00:00Z'),
-      EndTime: new Date(TICK),
-      MetricDataQueries: [
-        {
-          MetricStat: {
-            Metric: {
-              Namespace: 'kismo/activity',
-              MetricName: 'Activity',
-              Dimensions: [{ Name: 'InstanceId', Value: INSTANCE_ID }],
-            },
-            Period: 300,
-            Stat: 'Maximum',
-          },
-        },
-      ],
-    });
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
+      { Bucket: 'kismo-data', Key: activityKey(OWNER, INSTANCE_ID, HOUR) },
+    ]);
     const calls = ec2.calls().map((c) => c.args[0].constructor.name);
     expect(calls.filter((name) => name !== 'DescribeInstancesCommand')).toEqual([
       'CreateTagsCommand',
@@ -128,12 +122,8 @@ describe('the idle monitor on the AWS adapters', () => {
 
   it('touches nothing when the busiest signal reached its threshold', async () => {
     // Prepare: Activity 1, e.g. memory at exactly 10 % (a loaded notebook)
-    cloudWatch.on(GetMetricDataCommand).callsFake(answerAll(1));
-    const ports = memoryPorts({
-      compute: ec2Compute(new EC2Client({ region: 'us-east-1' }), { launchTemplateId: 'lt-0abc' }),
-      metrics: cloudWatchMetrics(new CloudWatchClient({ region: 'us-east-1' })),
-      clock: { now: () => new Date(TICK) },
-    });
+    s3.on(GetObjectCommand).resolves(hourAt(1));
+    const ports = portsOverS3();
     const tick = envelope(SCHEDULER_SOURCE, 'Scheduled Event', {
       service: 'idle-monitor',
       scheduledTime: TICK,
@@ -143,7 +133,7 @@ describe('the idle monitor on the AWS adapters', () => {
     await deliver(service, tick, { ports, config: parseConfig({ bucket: 'kismo-test' }), logger });
 
     // Assess
-    expect(cloudWatch.commandCalls(GetMetricDataCommand)).toHaveLength(1);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
     expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(0);
     expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
     expect(ports.published).toEqual([]);

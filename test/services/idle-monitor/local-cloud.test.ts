@@ -1,8 +1,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instanceRoleName } from '../../../contracts/instance-roles';
 import type { EventEnvelope } from '../../../contracts/kit/contract';
 import { sessionKey } from '../../../contracts/manifest';
-import { setActivity } from '../../../infra/local/metrics/activity-file';
+import { setActivity } from '../../../infra/local/activity/activity-file';
 import restarter from '../../../services/business-hours-restarter/service';
 import idleMonitor from '../../../services/idle-monitor/service';
 import { type Instance, TAGS } from '../../../services/kit/ports';
@@ -29,7 +30,11 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
     return instance;
   };
   const launch = async (sessionId: string) => {
-    const instance = await test.cloud.ec2.launch(sessionLaunch({ sessionId }));
+    // With the owner's instance profile, as the launcher gives it: the reporter writes with it.
+    const instance = await test.cloud.ec2.launch({
+      ...sessionLaunch({ sessionId }),
+      instanceProfile: instanceRoleName(OWNER),
+    });
     await test.cloud.settle();
     return instance;
   };
@@ -69,36 +74,36 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
     await test.cloud.advance(8 * HOUR);
 
     // Assess
-    expect(seen(idle.instanceId)).toEqual(['02:00Z Instance Idle mention']);
+    expect(seen(idle.instanceId)).toEqual(['02:10Z Instance Idle mention']);
     const mention = events.find((e) => e['detail-type'] === 'Instance Idle');
     expect(mention?.detail).toMatchObject({ instanceId: idle.instanceId, readings: { activity: 99 } });
     expect(seen(busy.instanceId)).toEqual([]);
     expect(seen(notebook.instanceId)).toEqual([]);
   });
 
-  it('strikes at 19:00, stops at 20:00, and tags the instance as stopped by the idle monitor', async () => {
+  it('strikes at 19:10, stops at 20:10, and tags the instance as stopped by the idle monitor', async () => {
     // Prepare: the third owner stops their own instance at 18:30 (as session-control does)
     await test.cloud.advance(HOUR / 2);
     await test.cloud.ec2.tag([ownerStopped.instanceId], { [TAGS.stoppedBy]: 'owner' });
     await test.cloud.ec2.stop([ownerStopped.instanceId]);
 
-    // Act: 18:30 → 19:00 → 20:00 JST
-    await test.cloud.advance(HOUR / 2);
+    // Act: 18:30 → 19:10 → 20:10 JST (the monitor runs ten minutes past the hour)
+    await test.cloud.advance(HOUR / 2 + 10 * 60_000);
     const strikesAt19 = (await status('20261130-010000-idle01')).idleStrikes;
     await test.cloud.advance(HOUR);
 
     // Assess
     expect(seen(idle.instanceId)).toEqual([
-      '02:00Z Instance Idle mention',
-      '10:00Z Instance Idle will-stop 1',
-      '11:00Z Instance Stopped idle',
+      '02:10Z Instance Idle mention',
+      '10:10Z Instance Idle will-stop 1',
+      '11:10Z Instance Stopped idle',
     ]);
     expect(strikesAt19).toBe(1);
     const stopped = await state(idle.instanceId);
     expect(stopped?.state).toBe('stopped');
     expect(stopped?.tags).toMatchObject({
       [TAGS.stoppedBy]: 'idle-monitor',
-      [TAGS.stoppedAt]: '2026-11-30T11:00:00.000Z',
+      [TAGS.stoppedAt]: '2026-11-30T11:10:00.000Z',
     });
     expect((await state(busy.instanceId))?.state).toBe('running');
     expect((await state(notebook.instanceId))?.state).toBe('running');
@@ -106,7 +111,7 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
   });
 
   it('starts it again at 09:00 the next business morning, and never the one its owner stopped', async () => {
-    // Act: 20:00 Monday → 09:00 Tuesday JST
+    // Act: 20:10 Monday → 09:10 Tuesday JST
     await test.cloud.advance(13 * HOUR);
 
     // Assess
@@ -115,7 +120,7 @@ describe('a night and a morning on the local cloud (Monday 10:00 JST → Tuesday
     expect(restarted?.state).toBe('running');
     expect(restarted?.tags[TAGS.stoppedBy]).toBe('');
     expect((await state(ownerStopped.instanceId))?.state).toBe('stopped');
-    expect(seen(ownerStopped.instanceId)).toEqual(['02:00Z Instance Idle mention']);
+    expect(seen(ownerStopped.instanceId)).toEqual(['02:10Z Instance Idle mention']);
     expect(seen(busy.instanceId)).toEqual([]);
     expect(seen(notebook.instanceId)).toEqual([]);
     expect(await status('20261130-010000-idle01')).toMatchObject({ state: 'ready', idleStrikes: 0 });

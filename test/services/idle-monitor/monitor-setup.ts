@@ -1,12 +1,11 @@
+import { type ActivityPoint, activityKey, hourOf } from '../../../contracts/activity-hour';
 import { SCHEDULER_SOURCE } from '../../../contracts/aws/scheduled-event';
 import { MovableClock } from '../../../infra/local/clock/movable-clock';
 import { SimulatedEc2 } from '../../../infra/local/ec2/simulated-ec2';
-import { LocalMetrics } from '../../../infra/local/metrics/local-metrics';
 import service from '../../../services/idle-monitor/service';
 import { type KismoConfigInput, parseConfig } from '../../../services/kit/config';
 import { deliver } from '../../../services/kit/deliver';
 import { logger } from '../../../services/kit/logger';
-import { activitySignals, type MetricDatum } from '../../../services/kit/ports';
 import { activityOf, type SignalReading } from '../../../services/shared/activity';
 import { keepAliveKey } from '../../../services/shared/keep-alive';
 import { envelope } from '../../factories/events';
@@ -22,19 +21,17 @@ export const JUST_UNDER: SignalReading = { gpu: 0, memory: 9.9, cpu: 0, sessions
 /** Memory exactly at its threshold: in use. */
 export const AT_THRESHOLD: SignalReading = { gpu: 0, memory: 10, cpu: 0, sessions: 0 };
 
-/** The idle monitor over memory S3, a simulated EC2, local metrics and a recording chat; Monday 10:00 JST. */
+/** The idle monitor over memory S3, a simulated EC2 and a recording chat; Monday 10:00 JST. */
 export function monitorSetup(config: Partial<KismoConfigInput> = {}) {
   const clock = new MovableClock({ start: new Date('2026-11-30T01:00:00Z'), frozen: true });
   const ec2 = new SimulatedEc2({ clock });
-  const metrics = new LocalMetrics();
   const chat = new RecordingChat();
-  const ports = memoryPorts({ compute: ec2, clock, metrics, chat });
+  const ports = memoryPorts({ compute: ec2, clock, chat });
   const parsed = parseConfig({ bucket: 'kismo-test', slack: { users: { [OWNER]: 'U0ADA' } }, ...config });
   let sessions = 0;
   return {
     clock,
     ec2,
-    metrics,
     chat,
     ports,
     config: parsed,
@@ -46,20 +43,30 @@ export function monitorSetup(config: Partial<KismoConfigInput> = {}) {
       return { ...instance, sessionId };
     },
     /**
-     * Puts a reading every five minutes in [from, to), as the reporter on the instance does: each
-     * signal and their Activity under the configured thresholds.
+     * A reading every five minutes in [from, to), as the reporter on the instance takes them (each
+     * signal and their Activity under the configured thresholds), added to the hour objects it
+     * writes under its owner's folder.
      */
-    async report(instanceId: string, reading: SignalReading, from: string, to: string) {
-      const data: MetricDatum[] = [];
+    async report(instanceId: string, reading: SignalReading, from: string, to: string, owner = OWNER) {
       const activity = activityOf(reading, parsed.idle.thresholds);
+      const byHour = new Map<number, ActivityPoint[]>();
       for (let t = Date.parse(from); t < Date.parse(to); t += 5 * 60_000) {
-        const timestamp = new Date(t);
-        for (const signal of activitySignals) {
-          data.push({ instanceId, metric: signal, value: reading[signal], timestamp });
-        }
-        data.push({ instanceId, metric: 'activity', value: activity, timestamp });
+        const hour = hourOf(new Date(t)).getTime();
+        byHour.set(hour, [
+          ...(byHour.get(hour) ?? []),
+          { at: new Date(t).toISOString(), ...reading, activity },
+        ]);
       }
-      await metrics.put(data);
+      for (const [hour, points] of byHour) {
+        const key = activityKey(owner, instanceId, new Date(hour));
+        const before = await ports.objects.get(key);
+        const earlier = before
+          ? (JSON.parse(new TextDecoder().decode(before.body)).points as ActivityPoint[])
+          : [];
+        const hourStart = new Date(hour).toISOString().replace('.000Z', 'Z');
+        const body = { instanceId, hour: hourStart, points: [...earlier, ...points] };
+        await ports.objects.put(key, JSON.stringify(body));
+      }
     },
     /** Writes the keep-alive session-control would write. */
     async keep(instance: { instanceId: string; sessionId: string }, until: string) {

@@ -1,132 +1,208 @@
-import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-  type GetMetricDataCommandInput,
-} from '@aws-sdk/client-cloudwatch';
-import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it, vi } from 'vitest';
-import { LocalMetrics } from '../../../infra/local/metrics/local-metrics';
+import { describe, expect, it } from 'vitest';
+import { type ActivityPoint, activityKey } from '../../../contracts/activity-hour';
 import { readActivity } from '../../../services/idle-monitor/read-activity';
 import { coversWindow } from '../../../services/idle-monitor/window-reading';
-import type { ActivityMetric, MetricDatum } from '../../../services/kit/ports';
-import { cloudWatchMetrics } from '../../../services/kit/ports/metrics';
 import { isActive } from '../../../services/shared/activity';
+import { MemoryObjects } from '../../support/memory-ports';
 
 const start = new Date('2026-11-30T10:00:00Z');
 const minute = (n: number) => new Date(start.getTime() + n * 60_000);
 const window = { start, end: minute(60), periodSeconds: 300 };
 
-/** A datum every five minutes in [from, to) minutes of the window, `value(m)` at minute m. */
-function every5(
-  instanceId: string,
-  value: (m: number) => number,
-  from = 0,
-  to = 60,
-  metric: ActivityMetric = 'activity',
-): MetricDatum[] {
-  const data: MetricDatum[] = [];
-  for (let m = from; m < to; m += 5) data.push({ instanceId, metric, value: value(m), timestamp: minute(m) });
-  return data;
+/** Readings every five minutes in [from, to) minutes after 10:00, `activity(m)` at minute m. */
+function every5(activity: (m: number) => number | undefined, from = 0, to = 60): ActivityPoint[] {
+  const points: ActivityPoint[] = [];
+  for (let m = from; m < to; m += 5) {
+    const value = activity(m);
+    points.push({ at: minute(m).toISOString(), ...(value === undefined ? {} : { activity: value }) });
+  }
+  return points;
 }
 
+/** The hour object the instance's reporter writes for 10:00–11:00 (or `hour`), under `owner`. */
+async function writeHour(
+  objects: MemoryObjects,
+  instanceId: string,
+  points: ActivityPoint[],
+  { owner = 'ada', hour = start, as = instanceId }: { owner?: string; hour?: Date; as?: string } = {},
+): Promise<void> {
+  await objects.put(
+    activityKey(owner, instanceId, hour),
+    JSON.stringify({ instanceId: as, hour: hour.toISOString(), points }),
+  );
+}
+
+const subjects = (...ids: string[]) => ids.map((instanceId) => ({ owner: 'ada', instanceId }));
+
 describe('readActivity', () => {
-  it('reads one Activity series per instance in one call, and takes the peak of the window', async () => {
+  it('reads one object per instance and hour, and takes the peak of the window', async () => {
     // Prepare
-    const metrics = new LocalMetrics();
-    await metrics.put([
-      ...every5('i-0spike', (m) => (m === 25 ? 1 : 0.2)),
-      ...every5('i-0under', () => 0.99),
-      ...every5('i-0training', (m) => 10 + m),
-    ]);
-    const read = vi.spyOn(metrics, 'activity');
+    const objects = new MemoryObjects();
+    await writeHour(
+      objects,
+      'i-0aaaaaa1',
+      every5((m) => (m === 25 ? 1 : 0.2)),
+    );
+    await writeHour(
+      objects,
+      'i-0aaaaaa2',
+      every5(() => 0.99),
+    );
+    await writeHour(
+      objects,
+      'i-0aaaaaa3',
+      every5((m) => 10 + m),
+    );
+    const keys: string[] = [];
+    const get = objects.get.bind(objects);
+    objects.get = async (key: string) => {
+      keys.push(key);
+      return get(key);
+    };
 
     // Act
-    const readings = await readActivity(metrics, ['i-0spike', 'i-0under', 'i-0training', 'i-0spike'], window);
+    const readings = await readActivity(
+      objects,
+      subjects('i-0aaaaaa1', 'i-0aaaaaa2', 'i-0aaaaaa3', 'i-0aaaaaa1'),
+      window,
+    );
 
     // Assess
-    expect(read.mock.calls).toEqual([[['i-0spike', 'i-0under', 'i-0training'], window]]);
+    expect(keys.sort()).toEqual([
+      'kismo/activity/ada/i-0aaaaaa1/2026-11-30T10.json',
+      'kismo/activity/ada/i-0aaaaaa2/2026-11-30T10.json',
+      'kismo/activity/ada/i-0aaaaaa3/2026-11-30T10.json',
+    ]);
     expect(Object.fromEntries(readings)).toEqual({
-      'i-0spike': { kind: 'measured', activity: 1 },
-      'i-0under': { kind: 'measured', activity: 0.99 },
-      'i-0training': { kind: 'measured', activity: 65 },
+      'i-0aaaaaa1': { kind: 'measured', activity: 1 },
+      'i-0aaaaaa2': { kind: 'measured', activity: 0.99 },
+      'i-0aaaaaa3': { kind: 'measured', activity: 65 },
     });
   });
 
   it('takes a peak of exactly 1 for in use, and 0.99 for idle', async () => {
     // Prepare
-    const metrics = new LocalMetrics();
-    await metrics.put([...every5('i-0at', () => 1), ...every5('i-0under', () => 0.99)]);
+    const objects = new MemoryObjects();
+    await writeHour(
+      objects,
+      'i-0aaaaaa7',
+      every5(() => 1),
+    );
+    await writeHour(
+      objects,
+      'i-0aaaaaa8',
+      every5(() => 0.99),
+    );
 
     // Act
-    const readings = await readActivity(metrics, ['i-0at', 'i-0under'], window);
+    const readings = await readActivity(objects, subjects('i-0aaaaaa7', 'i-0aaaaaa8'), window);
 
     // Assess
     const active = [...readings].map(([id, r]) => [id, r.kind === 'measured' && isActive(r.activity)]);
     expect(active).toEqual([
-      ['i-0at', true],
-      ['i-0under', false],
+      ['i-0aaaaaa7', true],
+      ['i-0aaaaaa8', false],
     ]);
   });
 
-  it('takes a window with a gap, with data for only part of it, or with no Activity for missing data', async () => {
-    // Prepare: i-0signals sends the four signals but no Activity (a signal it cannot measure)
-    const metrics = new LocalMetrics();
-    await metrics.put([
-      ...every5('i-0late', () => 0.1, 20, 60),
-      ...every5('i-0gap', () => 0.1, 0, 20),
-      ...every5('i-0gap', () => 0.1, 35, 60),
-      ...every5('i-0signals', () => 0, 0, 60, 'memory'),
-      ...every5('i-0signals', () => 0, 0, 60, 'cpu'),
-    ]);
+  it('reads a two-hour window from both hours, and misses it when one hour is not written', async () => {
+    // Prepare
+    const objects = new MemoryObjects();
+    const before = new Date(start.getTime() - 3_600_000);
+    const earlier = every5(() => 0.3).map((p) => ({
+      ...p,
+      at: new Date(Date.parse(p.at) - 3_600_000).toISOString(),
+    }));
+    await writeHour(objects, 'i-0bbbbbb1', earlier, { hour: before });
+    await writeHour(
+      objects,
+      'i-0bbbbbb1',
+      every5(() => 0.5),
+    );
+    await writeHour(
+      objects,
+      'i-0bbbbbb2',
+      every5(() => 0.5),
+    );
+    const twoHours = { ...window, start: before };
 
     // Act
-    const readings = await readActivity(metrics, ['i-0late', 'i-0gap', 'i-0signals', 'i-0none'], window);
+    const readings = await readActivity(objects, subjects('i-0bbbbbb1', 'i-0bbbbbb2'), twoHours);
 
     // Assess
     expect(Object.fromEntries(readings)).toEqual({
-      'i-0late': { kind: 'missing' },
-      'i-0gap': { kind: 'missing' },
-      'i-0signals': { kind: 'missing' },
-      'i-0none': { kind: 'missing' },
+      'i-0bbbbbb1': { kind: 'measured', activity: 0.5 },
+      'i-0bbbbbb2': { kind: 'missing' },
     });
   });
 
-  it('reads 1,200 instances from CloudWatch in 3 calls, following NextToken across pages', async () => {
-    // Prepare: each call's first page holds the first half of the window, its second page the rest
-    const cloudWatch = mockClient(CloudWatchClient);
-    cloudWatch.on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => {
-      const half = input.NextToken ? [30, 35, 40, 45, 50, 55] : [0, 5, 10, 15, 20, 25];
-      return {
-        MetricDataResults: (input.MetricDataQueries ?? []).map((q) => {
-          const n = Number(q.MetricStat?.Metric?.Dimensions?.[0]?.Value?.slice(2));
-          return {
-            Id: q.Id,
-            Timestamps: half.map(minute),
-            Values: half.map((m) => (n % 2 === 0 && m === 50 ? 1.5 : 0.25)),
-          };
-        }),
-        ...(input.NextToken ? {} : { NextToken: 'second-half' }),
-      };
-    });
-    const ids = Array.from({ length: 1200 }, (_, n) => `i-${n}`);
+  it('takes a window with a gap, with readings for only part of it, or without Activity for missing data', async () => {
+    // Prepare: i-0c3 measured the signals but could not say Activity (one signal unmeasured)
+    const objects = new MemoryObjects();
+    await writeHour(
+      objects,
+      'i-0cccccc1',
+      every5(() => 0.1, 20, 60),
+    );
+    await writeHour(objects, 'i-0cccccc2', [...every5(() => 0.1, 0, 20), ...every5(() => 0.1, 35, 60)]);
+    await writeHour(
+      objects,
+      'i-0cccccc3',
+      every5(() => undefined),
+    );
 
     // Act
-    const readings = await readActivity(cloudWatchMetrics(new CloudWatchClient({})), ids, window);
+    const readings = await readActivity(
+      objects,
+      subjects('i-0cccccc1', 'i-0cccccc2', 'i-0cccccc3', 'i-0cccccc4'),
+      window,
+    );
 
     // Assess
-    const calls = cloudWatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
-    expect(calls.map((c) => [c.MetricDataQueries?.length, c.NextToken])).toEqual([
-      [500, undefined],
-      [500, undefined],
-      [200, undefined],
-      [500, 'second-half'],
-      [500, 'second-half'],
-      [200, 'second-half'],
+    expect(Object.fromEntries(readings)).toEqual({
+      'i-0cccccc1': { kind: 'missing' },
+      'i-0cccccc2': { kind: 'missing' },
+      'i-0cccccc3': { kind: 'missing' },
+      'i-0cccccc4': { kind: 'missing' },
+    });
+  });
+
+  it('never takes idle readings it cannot trust: another owner’s folder, another instance’s object, not JSON, readings outside the hour', async () => {
+    // Prepare: all idle, all for ada's i-0d1..i-0d4
+    const objects = new MemoryObjects();
+    await writeHour(
+      objects,
+      'i-0dddddd1',
+      every5(() => 0),
+      { owner: 'bob' },
+    );
+    await writeHour(
+      objects,
+      'i-0dddddd2',
+      every5(() => 0),
+      { as: 'i-0dddddd9' },
+    );
+    await objects.put(activityKey('ada', 'i-0dddddd3', start), '{"instanceId":"i-0d3","hour":');
+    const nextHour = every5(() => 0).map((p) => ({
+      ...p,
+      at: new Date(Date.parse(p.at) + 3_600_000).toISOString(),
+    }));
+    await writeHour(objects, 'i-0dddddd4', nextHour);
+
+    // Act
+    const readings = await readActivity(
+      objects,
+      subjects('i-0dddddd1', 'i-0dddddd2', 'i-0dddddd3', 'i-0dddddd4'),
+      window,
+    );
+
+    // Assess
+    expect([...readings.values()]).toEqual([
+      { kind: 'missing' },
+      { kind: 'missing' },
+      { kind: 'missing' },
+      { kind: 'missing' },
     ]);
-    expect(readings.get('i-0')).toEqual({ kind: 'measured', activity: 1.5 });
-    expect(readings.get('i-1199')).toEqual({ kind: 'measured', activity: 0.25 });
-    expect([...readings.values()].every((r) => r.kind === 'measured')).toBe(true);
-    cloudWatch.restore();
   });
 
   it.each([

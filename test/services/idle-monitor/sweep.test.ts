@@ -115,13 +115,13 @@ describe('the idle monitor’s sweep', () => {
     expect(m.published()).toEqual([]);
   });
 
-  it('leaves a kept instance alone until its keep-alive expires, without reading its metrics', async () => {
+  it('leaves a kept instance alone until its keep-alive expires, without reading its activity', async () => {
     // Prepare
     const m = monitorSetup();
     const instance = await m.launch();
     await m.report(instance.instanceId, IDLE, JST(30, 10), JST(30, 23));
     await m.keep(instance, JST(30, 20, 30));
-    const read = vi.spyOn(m.metrics, 'activity');
+    const read = vi.spyOn(m.ports.objects, 'get');
 
     // Act
     for (const hour of [19, 20, 21, 22]) await m.tick(JST(30, hour));
@@ -131,7 +131,9 @@ describe('the idle monitor’s sweep', () => {
       ['Instance Idle', 'will-stop'],
       ['Instance Stopped', 'idle'],
     ]);
-    const readTimes = read.mock.calls.filter(([ids]) => ids.includes(instance.instanceId)).length;
+    const readTimes = read.mock.calls.filter(([key]) =>
+      key.startsWith(`kismo/activity/${OWNER}/${instance.instanceId}/`),
+    ).length;
     expect(readTimes).toBe(2);
   });
 

@@ -12,12 +12,8 @@ describe('the ports a service is given', () => {
   it('are the ones its capabilities reach, and the bus only when it emits', () => {
     // Act + Assess
     expect(portsOf(journal)).toEqual(['objects', 'compute']);
-    expect(portsOf({ capabilities: { chat: true, metrics: ['read'] }, emits: [{}] })).toEqual([
-      'metrics',
-      'bus',
-      'chat',
-    ]);
-    expect(portsOf({ capabilities: { compute: [], metrics: [], chat: false }, emits: [] })).toEqual([]);
+    expect(portsOf({ capabilities: { chat: true }, emits: [{}] })).toEqual(['bus', 'chat']);
+    expect(portsOf({ capabilities: { compute: [], chat: false }, emits: [] })).toEqual([]);
   });
 
   it('refuse every call on a port the service declares no use of, naming the service and the port', async () => {

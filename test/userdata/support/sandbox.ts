@@ -24,13 +24,22 @@ const STUBS: Record<string, string> = {
 /**
  * An `aws` that keeps S3 in a folder: `s3 cp - s3://b/key` stores stdin under `s3/key`, `s3 sync`
  * from S3 downloads nothing, an upload `s3 sync DIR s3://…` copies DIR (or fails when
- * AWS_STUB_FAIL_UPLOAD=1), and `--version` says AWS_STUB_VERSION.
+ * AWS_STUB_FAIL_UPLOAD=1), `s3api put-object --bucket B --key K --body F …` copies F to `s3/K`
+ * (or fails when AWS_STUB_FAIL_PUT=1), and `--version` says AWS_STUB_VERSION.
  */
 const AWS_STUB = `
 if [ "$1" = --version ]; then echo "\${AWS_STUB_VERSION:-aws-cli/2.15.0 Python/3.11.6 stub}"; exit 0; fi
 while [ "$1" = --endpoint-url ] || [ "$1" = --region ]; do shift 2; done
 if [ "$1 $2" = "s3 cp" ] && [ "$3" = - ]; then
   key="\${4#s3://*/}"; mkdir -p "$SANDBOX/s3/$(dirname "$key")"; cat >"$SANDBOX/s3/$key"; exit 0
+fi
+if [ "$1 $2" = "s3api put-object" ]; then
+  [ "\${AWS_STUB_FAIL_PUT:-}" = 1 ] && { echo "put failed: stub" >&2; exit 1; }
+  shift 2; key=''; body=''
+  while [ $# -gt 0 ]; do
+    case "$1" in --key) key="$2"; shift 2;; --body) body="$2"; shift 2;; *) shift;; esac
+  done
+  mkdir -p "$SANDBOX/s3/$(dirname "$key")"; cp "$body" "$SANDBOX/s3/$key"; exit 0
 fi
 if [ "$1 $2" = "s3 sync" ]; then
   case "$4" in

@@ -3,15 +3,7 @@ import { SimulatedEc2, type SimulatedEc2Options } from '../../../../infra/local/
 import { type KismoConfigInput, parseConfig } from '../../../../services/kit/config';
 import { deliver } from '../../../../services/kit/deliver';
 import { serviceLogger } from '../../../../services/kit/logger';
-import type {
-  Bus,
-  BusEntry,
-  BusEntryResult,
-  Compute,
-  Instance,
-  Metrics,
-  Ports,
-} from '../../../../services/kit/ports';
+import type { Bus, BusEntry, BusEntryResult, Compute, Instance, Ports } from '../../../../services/kit/ports';
 import { TAGS } from '../../../../services/kit/ports';
 import launcher from '../../../../services/launcher/service';
 import { BUCKET, OWNER, objectCreated } from '../../../factories/events';
@@ -37,11 +29,6 @@ export class RecordingBus implements Bus {
     return this.entries.filter((e) => e.DetailType === detailType).map((e) => JSON.parse(e.Detail));
   }
 }
-
-const unusedMetrics: Metrics = {
-  activity: async () => [],
-  put: async () => {},
-};
 
 export interface LauncherHarness {
   readonly objects: MemoryObjects;
@@ -71,7 +58,6 @@ export function launcherHarness(options: HarnessOptions = {}): LauncherHarness {
   const ports: Ports = {
     objects,
     compute: options.compute ? options.compute(ec2) : ec2,
-    metrics: unusedMetrics,
     bus,
     chat: { post: async () => ({ ts: '1' }) },
     clock,
