@@ -12,7 +12,6 @@ export const STACK_OUTPUTS = {
   busName: 'EventBusName',
   userPolicyArn: 'UserPolicyArn',
   slackTokenParameter: 'SlackTokenParameterName',
-  dashboardName: 'DashboardName',
 } as const;
 
 export type StackOutputKey = keyof typeof STACK_OUTPUTS;

@@ -11,7 +11,7 @@ const detail = z.object({
 
 export type ScheduledDetail = z.output<typeof detail>;
 
-/** The tick a service's schedule sends straight to its queue, shaped as an EventBridge event. */
+/** The tick a service's schedule sends to its queue, or to its function when it consumes nothing else, shaped as an EventBridge event. */
 export function scheduledEvent(service: string): Contract<'Scheduled Event', typeof detail> {
   return {
     name: 'Scheduled Event',

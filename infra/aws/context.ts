@@ -76,6 +76,11 @@ export const kismoContextSchema = z
       .string()
       .regex(/^\/dev\/[a-z0-9]+$/)
       .default('/dev/sda1'),
+    /**
+     * The CloudWatch dashboard `kismo` ($3.00 a month beyond the free tier's three): off by
+     * default; the saved queries, the alarm and the console's own views need none.
+     */
+    dashboard: z.boolean().default(false),
     /** Days the functions' and the event log's records are kept. */
     logRetentionDays: z
       .number()

@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTION_NODE_OPTIONS } from '../bundling/bundle-function';
 import { FunctionBundler } from '../bundling/function-bundler';
@@ -37,6 +38,11 @@ export interface KismoFunctionProps {
   readonly logRetention?: RetentionDays;
   /** At most this many at once, and always that many available. @default - the account's pool */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Where an asynchronous invocation (a schedule's, straight to the function) goes once Lambda has
+   * retried it twice: its payload, with the error in the message's attributes.
+   */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /**
@@ -72,6 +78,9 @@ export class KismoFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 256,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(props.deadLetterQueue
+        ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(1) }
+        : {}),
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -10,8 +10,10 @@ import { type KismoConfig, parseConfig } from '../../services/kit/config';
 import type { DiscoveredService } from '../../services/kit/discover';
 import slackActionsEndpoint from '../../services/slack-actions/endpoint';
 import { type CapabilityTargets, serviceGrants } from '../iam/service-grants';
+import { acknowledge } from './acknowledgements';
 import type { KismoSettings } from './context';
 import { DataBucket } from './data-bucket';
+import { DeadLetters } from './dead-letters';
 import { EventRouting, pascal } from './event-routing';
 import { InstancePlatform } from './instance-platform';
 import { Operations } from './operations';
@@ -44,6 +46,7 @@ export class KismoStack extends Stack {
   readonly userPolicy: UserPolicy;
   readonly wirings: ReadonlyMap<string, ServiceWiring>;
   readonly slackEndpoint: SlackEndpoint;
+  readonly deadLetters: DeadLetters;
   readonly operations: Operations;
   /** What every function gets as `KISMO_CONFIG`, with tokens for what is known only at deploy. */
   readonly config: KismoConfig;
@@ -84,6 +87,7 @@ export class KismoStack extends Stack {
       },
     };
 
+    this.deadLetters = new DeadLetters(this, 'DeadLetters');
     const wirings = new Map<string, ServiceWiring>();
     for (const { service, dir } of props.services) {
       const entry = path.join(dir, 'handler.ts');
@@ -112,11 +116,19 @@ export class KismoStack extends Stack {
             ...(needs.chat ? { [FUNCTION_ENV.slackTokenParameter]: SLACK_PARAMETERS.botToken } : {}),
           },
           grants: serviceGrants(service, targets),
+          deadLetterQueue: this.deadLetters.queue,
           logRetention: settings.logRetentionDays,
         }),
       );
     }
     this.wirings = wirings;
+    if (![...wirings.values()].some((wiring) => wiring.queue)) {
+      // cdk-nag knows a dead-letter queue by the queues that redrive to it: with none yet, say so.
+      acknowledge(this.deadLetters.queue, {
+        id: 'AwsSolutions-SQS3',
+        reason: 'the dead-letter queue of every kismo queue, schedule and rule to come: nothing is behind it',
+      });
+    }
 
     this.slackEndpoint = new SlackEndpoint(this, 'SlackActions', {
       environment,
@@ -128,6 +140,8 @@ export class KismoStack extends Stack {
     this.operations = new Operations(this, 'Operations', {
       services: [...wirings].map(([name, wiring]) => ({ name, wiring })),
       eventLog: this.routing.eventLog,
+      deadLetters: this.deadLetters.queue,
+      dashboard: settings.dashboard,
     });
     new SchemaRegistry(this, 'Schemas', { events: kismoEvents });
 
@@ -141,7 +155,12 @@ export class KismoStack extends Stack {
       SLACK_PARAMETERS.botToken,
       'Put the Slack bot token here, as a SecureString parameter (docs/deploy.md, Slack)',
     );
-    this.output('dashboardName', this.operations.dashboard.dashboardName, 'The CloudWatch dashboard');
+    if (this.operations.dashboard) {
+      new CfnOutput(this, 'DashboardName', {
+        value: this.operations.dashboard.dashboardName,
+        description: 'The CloudWatch dashboard (cdk.json kismo.dashboard)',
+      });
+    }
     new CfnOutput(this, 'SlackActionsUrl', {
       value: this.slackEndpoint.url.url,
       description: "The Slack app's interactivity request URL (docs/deploy.md, Slack)",

@@ -8,6 +8,7 @@ import {
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { type ILogGroup, QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceWiring } from './service-wiring';
 
@@ -16,6 +17,10 @@ export interface OperationsProps {
   readonly services: readonly { readonly name: string; readonly wiring: ServiceWiring }[];
   /** The bus's event log (every event on the kismo bus). */
   readonly eventLog: ILogGroup;
+  /** The stack's one dead-letter queue. */
+  readonly deadLetters: IQueue;
+  /** Whether to make the dashboard ($3.00 a month beyond the free tier's three). @default false */
+  readonly dashboard?: boolean;
   /** @default 'kismo' */
   readonly dashboardName?: string;
 }
@@ -24,12 +29,12 @@ export interface OperationsProps {
 export const QUERY_PLACEHOLDERS = { sessionId: 'SESSION_ID', owner: 'OWNER' } as const;
 
 /**
- * What operators look at: one dashboard (events per type, errors, dead letters, instances) and
- * two saved Logs Insights queries that follow a session or an owner through every function's logs
- * and the bus's event log.
+ * What operators look at: two saved Logs Insights queries that follow a session or an owner
+ * through every function's logs and the bus's event log (no charge until run), and, when asked
+ * for, one dashboard (events per type, errors, dead letters, instances).
  */
 export class Operations extends Construct {
-  readonly dashboard: Dashboard;
+  readonly dashboard?: Dashboard;
   readonly bySession: QueryDefinition;
   readonly byOwner: QueryDefinition;
 
@@ -48,13 +53,15 @@ export class Operations extends Construct {
       logGroups,
     });
 
-    this.dashboard = new Dashboard(this, 'Dashboard', {
+    if (!props.dashboard) return;
+    const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? 'kismo',
       defaultInterval: Duration.days(7),
     });
-    const perService = (metric: (wiring: ServiceWiring, label: string) => IMetric): IMetric[] =>
-      props.services.map(({ name, wiring }) => metric(wiring, `kismo-${name}`));
-    this.dashboard.addWidgets(
+    this.dashboard = dashboard;
+    const perService = (metric: (wiring: ServiceWiring, label: string) => IMetric | undefined): IMetric[] =>
+      props.services.flatMap(({ name, wiring }) => metric(wiring, `kismo-${name}`) ?? []);
+    dashboard.addWidgets(
       new TextWidget({
         markdown:
           '# kismo\nEvents on the bus, what failed, what waits in dead-letter queues, and the instances. ' +
@@ -63,7 +70,7 @@ export class Operations extends Construct {
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new LogQueryWidget({
         title: 'Events per type',
         logGroupNames: [props.eventLog.logGroupName],
@@ -85,7 +92,7 @@ export class Operations extends Construct {
         height: 8,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Function errors (whole invocations)',
         left: perService((w, label) => w.function.metricErrors({ period: Duration.minutes(5), label })),
@@ -93,21 +100,21 @@ export class Operations extends Construct {
         height: 6,
       }),
       new GraphWidget({
-        title: 'Dead letters waiting',
-        left: perService((w, label) =>
-          w.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        title: 'Dead letters waiting (all services)',
+        left: [
+          props.deadLetters.metricApproximateNumberOfMessagesVisible({
             period: Duration.minutes(5),
             statistic: 'Maximum',
-            label,
+            label: 'kismo-dead-letters',
           }),
-        ),
+        ],
         width: 8,
         height: 6,
       }),
       new GraphWidget({
         title: 'Oldest message waiting (seconds)',
         left: perService((w, label) =>
-          w.queue.metricApproximateAgeOfOldestMessage({
+          w.queue?.metricApproximateAgeOfOldestMessage({
             period: Duration.minutes(5),
             statistic: 'Maximum',
             label,

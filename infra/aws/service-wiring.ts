@@ -1,7 +1,7 @@
 import { Aws, Duration, TimeZone } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -10,15 +10,16 @@ import {
   ScheduleExpression,
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
-import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SCHEDULER_SOURCE, scheduledEvent } from '../../contracts/aws/scheduled-event';
 import type { PatternContext } from '../../contracts/kit/contract';
 import type { KismoConfig } from '../../services/kit/config';
-import type { Service } from '../../services/kit/define-service';
+import { type Service, scheduledOnly } from '../../services/kit/define-service';
 import { resolveSchedule } from '../../services/kit/schedule';
 import type { Grant } from '../iam/policy';
+import { acknowledgeGrants } from './acknowledgements';
 import { eventPattern, pascal } from './event-routing';
 import { KismoFunction } from './kismo-function';
 
@@ -39,6 +40,8 @@ export interface ServiceWiringProps {
   readonly environment: Readonly<Record<string, string>>;
   /** IAM from the service's capabilities and emits (`serviceGrants`). */
   readonly grants: readonly Grant[];
+  /** The stack's one dead-letter queue, where every service's failures wait (`DeadLetters`). */
+  readonly deadLetterQueue: IQueue;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
 }
@@ -46,37 +49,24 @@ export interface ServiceWiringProps {
 /**
  * One service, wired as its definition says: a rule per consumed contract (its pattern from the
  * contract) and its schedule feed an encrypted queue; the queue feeds the function with partial
- * batch responses; what fails `maxReceiveCount` times lands in a dead-letter queue with an alarm.
+ * batch responses; what fails `maxReceiveCount` times lands in the stack's dead-letter queue. A
+ * service that consumes no event (`scheduledOnly`) has no queue: its schedule invokes the function
+ * directly, and what still fails after Lambda's two retries lands in the same dead-letter queue.
  */
 export class ServiceWiring extends Construct {
-  readonly queue: Queue;
-  readonly deadLetterQueue: Queue;
+  /** The service's queue; none for a service that only runs on its schedule. */
+  readonly queue?: Queue;
   readonly function: KismoFunction;
   readonly rules: readonly Rule[];
   readonly schedule?: Schedule;
-  readonly deadLetterAlarm: Alarm;
-  readonly errorAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceWiringProps) {
     super(scope, id);
-    const { service } = props;
+    const { service, deadLetterQueue } = props;
+    const direct = scheduledOnly(service);
     const timeout = Duration.seconds(service.timeoutSeconds);
     // Lambda's SQS poller takes at most 10 records without a batching window.
     const batchingWindow = service.batchSize > 10 ? Duration.seconds(1) : undefined;
-
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(
-        service.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR + (batchingWindow?.toSeconds() ?? 0),
-      ),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: service.maxReceiveCount },
-    });
 
     this.function = new KismoFunction(this, 'Function', {
       entry: props.entry,
@@ -86,67 +76,93 @@ export class ServiceWiring extends Construct {
       memorySize: service.memoryMb,
       environment: props.environment,
       logRetention: props.logRetention,
+      ...(direct ? { deadLetterQueue } : {}),
     });
-    this.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: service.batchSize,
-        maxBatchingWindow: batchingWindow,
-        reportBatchItemFailures: true,
-      }),
-    );
     this.function.allow(props.grants);
 
-    this.rules = service.consumes
-      .filter((contract) => contract.source !== SCHEDULER_SOURCE)
-      .map(
-        (contract) =>
-          new Rule(this, `Rule${pascal(contract.name)}`, {
-            eventBus: props.bus,
-            description: `${service.name} consumes ${contract.name}`,
-            eventPattern: eventPattern(contract, props.patternContext),
-            // Events EventBridge cannot deliver (a queue policy gone wrong) are kept, not dropped.
-            targets: [new SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue })],
-          }),
+    const queue = direct
+      ? undefined
+      : new Queue(this, 'Queue', {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          visibilityTimeout: Duration.seconds(
+            service.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR + (batchingWindow?.toSeconds() ?? 0),
+          ),
+          deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: service.maxReceiveCount },
+        });
+    this.queue = queue;
+    if (queue) {
+      this.function.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: service.batchSize,
+          maxBatchingWindow: batchingWindow,
+          reportBatchItemFailures: true,
+        }),
       );
+    }
+
+    this.rules = queue
+      ? service.consumes
+          .filter((contract) => contract.source !== SCHEDULER_SOURCE)
+          .map(
+            (contract) =>
+              new Rule(this, `Rule${pascal(contract.name)}`, {
+                eventBus: props.bus,
+                description: `${service.name} consumes ${contract.name}`,
+                eventPattern: eventPattern(contract, props.patternContext),
+                // Events EventBridge cannot deliver (a queue policy gone wrong) are kept, not dropped.
+                targets: [new SqsQueue(queue, { deadLetterQueue })],
+              }),
+          )
+      : [];
 
     if (service.schedule) {
       const { expression, timeZone } = resolveSchedule(service.schedule, props.config);
+      const delivery = {
+        input: ScheduleTargetInput.fromObject(scheduledEnvelope(service.name)),
+        // What the scheduler cannot hand over (a permission gone wrong) is kept, not dropped.
+        deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+      };
       this.schedule = new Schedule(this, 'Schedule', {
         description: `${service.name}: ${expression} (${timeZone})`,
         schedule: ScheduleExpression.expression(expression, TimeZone.of(timeZone)),
-        target: new SqsSendMessage(this.queue, {
-          input: ScheduleTargetInput.fromObject(scheduledEnvelope(service.name)),
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 3,
-          maxEventAge: Duration.hours(1),
-        }),
+        target: queue
+          ? new SqsSendMessage(queue, delivery)
+          : new LambdaInvoke(this.function, { ...delivery, role: this.invokerRole(service.name) }),
       });
     }
+  }
 
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmName: `kismo-${service.name}-dead-letters`,
-      alarmDescription: `${service.name} gave up on events: they wait in its dead-letter queue`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+  /**
+   * The schedule's own role, to invoke this function only. CDK grants it the function's ARN and
+   * `ARN:*` (its versions and aliases; kismo publishes none), the one wildcard acknowledged here.
+   */
+  private invokerRole(serviceName: string): Role {
+    const role = new Role(this, 'ScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: `kismo ${serviceName}: its schedule invokes its function`,
     });
-    this.errorAlarm = new Alarm(this, 'ErrorAlarm', {
-      alarmName: `kismo-${service.name}-errors`,
-      alarmDescription: `${service.name} failed whole invocations (a crash or a timeout, not one bad record)`,
-      metric: this.function.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    acknowledgeGrants(role, [
+      {
+        statement: {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: [`${this.function.functionArn}:*`],
+        },
+        wildcardReason: 'the function’s versions and aliases, as CDK grants an invoke; kismo publishes none',
+      },
+    ]);
+    return role;
   }
 }
 
 /**
- * What a schedule sends to the queue: an EventBridge-shaped `Scheduled Event`, so it travels the
- * same parser and router as every other event (`contracts/aws/scheduled-event.ts`).
+ * What a schedule sends to the queue or the function: an EventBridge-shaped `Scheduled Event`, so
+ * it travels the same parser and router as every other event (`contracts/aws/scheduled-event.ts`).
  */
 export function scheduledEnvelope(service: string): Record<string, unknown> {
   const contract = scheduledEvent(service);

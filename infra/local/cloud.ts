@@ -490,6 +490,5 @@ function stackOutputsOf(config: KismoConfig): Record<string, string> {
     [STACK_OUTPUTS.busName]: config.busName,
     [STACK_OUTPUTS.userPolicyArn]: arn('iam', `policy/${PERMISSION_SET}`, ''),
     [STACK_OUTPUTS.slackTokenParameter]: SLACK_PARAMETERS.botToken,
-    [STACK_OUTPUTS.dashboardName]: 'kismo',
   };
 }

@@ -1,3 +1,4 @@
+import { activityFolder } from '../../contracts/activity-hour';
 import { monthlyVolumePrice } from '../../contracts/prices';
 import type { KismoConfig } from '../kit/config';
 import { esc, mention } from '../kit/mention';
@@ -21,8 +22,9 @@ export function missingDataMessage(s: Subject, config: KismoConfig): ChatMessage
     `📉 No complete Activity data from \`${s.instanceId}\` (${esc(s.instanceType)}, owner ${esc(s.owner)}` +
     `${s.sessionId ? `, session \`${s.sessionId}\`` : ''}) over the last ${config.idle.windowMinutes} minutes. ` +
     'kismo leaves it alone and will not stop it until data is back: check the activity reporter on the ' +
-    'instance (`journalctl -u kismo-activity`), which sends Activity only when it can measure GPU, memory, ' +
-    'CPU and sessions. This is reported once until data covers a window again.';
+    'instance (`journalctl -u kismo-activity`), which records Activity only when it can measure GPU, memory, ' +
+    `CPU and sessions, and writes each hour to \`${activityFolder(s.owner, s.instanceId)}\`. ` +
+    'This is reported once until data covers a window again.';
   return { channel: config.slack.operatorsChannel, text, blocks: [section(text)] };
 }
 

@@ -67,6 +67,15 @@ export interface Service<
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{1,40}[a-z0-9]$/;
 
+/**
+ * A service that consumes no event and only runs on its schedule: on AWS the schedule invokes its
+ * function directly (asynchronously: Lambda retries a failure twice, then sends the tick to the
+ * dead-letter queue), so it needs no queue, and no queue's idle polling ($0.26 a month each).
+ */
+export function scheduledOnly(service: Pick<Service, 'consumes' | 'schedule'>): boolean {
+  return service.consumes.length === 0 && service.schedule !== undefined;
+}
+
 /** Declares a service; the AWS stack and the local cloud both wire it from this alone. */
 export function defineService<const C extends readonly Contract[], const E extends readonly KismoEvent[]>(
   definition: ServiceDefinition<C, E>,

@@ -97,8 +97,8 @@ export async function deliver(
     const log = error instanceof RetryLaterError ? logger.warn.bind(logger) : logger.error.bind(logger);
     log(
       error instanceof RetryLaterError
-        ? 'event deferred; SQS will deliver it again'
-        : 'event failed; SQS will deliver it again, then to the dead-letter queue',
+        ? 'event deferred; it will be delivered again'
+        : 'event failed; it will be delivered again, then go to the dead-letter queue',
       {
         detailType: envelope['detail-type'],
         eventId: envelope.id,

@@ -21,6 +21,11 @@ export function parseEnvelope(body: string): EventEnvelope {
       `the message is not an EventBridge event: body: not JSON (${(error as Error).message})`,
     );
   }
+  return envelopeOf(json);
+}
+
+/** An EventBridge-shaped event, checked: an SQS body's, or a schedule's invoking the function directly. */
+function envelopeOf(json: unknown): EventEnvelope {
   const parsed = eventEnvelopeSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; ');
@@ -35,15 +40,23 @@ export interface HandlerOptions {
   readonly config: () => KismoConfig;
 }
 
+/** What invokes a service's function: its queue (a batch), or its schedule directly (one tick). */
+export type ServiceInvocation = SQSEvent | EventEnvelope;
+
+const isBatch = (event: ServiceInvocation): event is SQSEvent =>
+  Array.isArray((event as Partial<SQSEvent>).Records);
+
 /**
  * The Lambda handler of a service: middy, the Powertools logger with the Lambda context, each SQS
  * record's body parsed as an EventBridge event, and partial batch responses so one bad record never
- * fails its neighbours. Records are handled in order, one at a time.
+ * fails its neighbours. Records are handled in order, one at a time. A service that only runs on
+ * its schedule is invoked by it directly with one tick (`scheduledOnly`): a failure throws, so
+ * Lambda tries it twice more and then sends it to the dead-letter queue.
  */
 export function createHandler(
   service: Service,
   options: HandlerOptions,
-): middy.MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context> {
+): middy.MiddyfiedHandler<ServiceInvocation, SQSBatchResponse | undefined, Error, Context> {
   const logger = serviceLogger(service.name);
   const processor = new BatchProcessor(EventType.SQS);
   let deps: Promise<DeliveryDeps> | undefined;
@@ -69,14 +82,31 @@ export function createHandler(
     }
   };
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+  const tickHandler = async (event: unknown, requestId: string): Promise<undefined> => {
+    deps ??= init();
+    try {
+      await deliver(service, envelopeOf(event), await deps, requestId);
+    } catch (error) {
+      if (error instanceof HandledError) throw error;
+      logger.error('tick failed; Lambda will try it again, then send it to the dead-letter queue', {
+        invalid: error instanceof InvalidEventError,
+        error: error as Error,
+      });
+      throw error;
+    }
+    return undefined;
+  };
+
+  return middy<ServiceInvocation, SQSBatchResponse | undefined, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) =>
-      processPartialResponse(event, recordHandler, processor, {
-        context,
-        processInParallel: false,
-        // A batch that fails whole is reported record by record too: SQS redelivers the same way either way.
-        throwOnFullBatchFailure: false,
-      }),
+      isBatch(event)
+        ? processPartialResponse(event, recordHandler, processor, {
+            context,
+            processInParallel: false,
+            // A batch that fails whole is reported record by record too: SQS redelivers the same way either way.
+            throwOnFullBatchFailure: false,
+          })
+        : tickHandler(event, context.awsRequestId),
     );
 }

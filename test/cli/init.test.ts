@@ -17,7 +17,6 @@ const outputs = {
   EventBusName: 'kismo',
   UserPolicyArn: 'arn:aws:iam::111122223333:policy/KismoUser',
   SlackTokenParameterName: '/kismo/slack/bot-token',
-  DashboardName: 'kismo',
 };
 const ANA = 'arn:aws:iam::111122223333:user/engineering/ana';
 const CAROL =

@@ -19,7 +19,6 @@ const outputs = {
   EventBusName: 'kismo',
   UserPolicyArn: 'arn:aws:iam::123456789012:policy/KismoUser',
   SlackTokenParameterName: '/kismo/slack/bot-token',
-  DashboardName: 'kismo',
 };
 
 const deployed = (values: Record<string, string>, status: StackStatus = 'CREATE_COMPLETE') => ({
@@ -70,7 +69,6 @@ describe('readStackOutputs', () => {
       busName: 'kismo',
       userPolicyArn: 'arn:aws:iam::123456789012:policy/KismoUser',
       slackTokenParameter: '/kismo/slack/bot-token',
-      dashboardName: 'kismo',
     });
     expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(1);
   });

@@ -465,13 +465,21 @@ describe('the KismoUser policy', () => {
 });
 
 describe('operations', () => {
-  it('has a dashboard of events per type, errors, dead letters and instances', () => {
+  it('has no dashboard unless cdk.json asks for one ($3.00 a month beyond the free tier)', () => {
+    // Assess
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(Object.keys(template.toJSON().Outputs)).not.toContain('DashboardName');
+  });
+
+  it('has, when asked, a dashboard of events per type, errors, dead letters and instances', async () => {
     // Act
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const { template: withDashboard } = await synthesize({ context: { dashboard: true } });
+    const [dashboard] = Object.values(withDashboard.findResources('AWS::CloudWatch::Dashboard'));
     const body = flat(dashboard?.Properties.DashboardBody);
 
     // Assess
     expect(dashboard?.Properties.DashboardName).toBe('kismo');
+    expect(flat(withDashboard.toJSON().Outputs.DashboardName.Value)).toMatch(/^<OperationsDashboard\w+>$/);
     for (const title of [
       'Events per type',
       'Instances by last known state',
@@ -530,7 +538,6 @@ describe('the outputs', () => {
       EventBusName: expect.stringMatching(/^<EventsBus\w+>$/),
       UserPolicyArn: expect.stringMatching(/^<UsersPolicy\w+>$/),
       SlackTokenParameterName: '/kismo/slack/bot-token',
-      DashboardName: expect.stringMatching(/^<OperationsDashboard\w+>$/),
       SlackActionsUrl: expect.stringMatching(/^<SlackActionsUrl\w+\.FunctionUrl>$/),
       SlackSigningSecretParameterName: '/kismo/slack/signing-secret',
     });

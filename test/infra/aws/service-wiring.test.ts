@@ -3,6 +3,7 @@ import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { instanceRestarted } from '../../../contracts/events/instance-restarted';
 import { FUNCTION_ENV } from '../../../contracts/stack-outputs';
@@ -29,7 +30,7 @@ const launcherFunction = () => {
 };
 
 describe('a service folder', () => {
-  it('adds its queue, dead-letter queue, function, rules, alarms and schedule, with no change in infra/', () => {
+  it('adds its queue, function, rules and schedule, and no alarm, with no change in infra/', () => {
     // Prepare
     const infraSources = readdirSync(path.join(import.meta.dirname, '../../../infra/aws'))
       .filter((f) => f.endsWith('.ts'))
@@ -45,14 +46,16 @@ describe('a service folder', () => {
     // Assess
     expect(readdirSync(FIXTURE_SERVICES).sort()).toEqual(['sample-launcher', 'sample-monitor']);
     expect(infraSources).not.toMatch(/sample-(launcher|monitor)/);
-    // Before: the Slack actions endpoint only, which is no subscriber.
+    // Before: the Slack actions endpoint only, which is no subscriber, and the one dead-letter queue.
     expect(count(before, 'AWS::Lambda::Function')).toBe(1);
     expect(count(after, 'AWS::Lambda::Function')).toBe(3);
-    expect(count(before, 'AWS::SQS::Queue')).toBe(0);
-    expect(count(after, 'AWS::SQS::Queue')).toBe(4);
+    expect(count(before, 'AWS::SQS::Queue')).toBe(1);
+    expect(count(after, 'AWS::SQS::Queue')).toBe(3);
     expect(count(after, 'AWS::Lambda::EventSourceMapping')).toBe(2);
     expect(count(after, 'AWS::Scheduler::Schedule')).toBe(1);
-    expect(count(after, 'AWS::CloudWatch::Alarm') - count(before, 'AWS::CloudWatch::Alarm')).toBe(4);
+    // One alarm, on the shared dead-letter queue, however many services.
+    expect(count(before, 'AWS::CloudWatch::Alarm')).toBe(1);
+    expect(count(after, 'AWS::CloudWatch::Alarm')).toBe(1);
   });
 });
 
@@ -132,15 +135,16 @@ describe('the function', () => {
 describe('the queues', () => {
   it('are encrypted, and the visibility timeout is six times the function’s timeout', () => {
     // Assess
+    const shared = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLettersQueue'), 'Arn'] };
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
-      RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: Match.anyValue() },
+      RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: shared },
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 180,
-      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() },
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: shared },
     });
   });
 
@@ -151,23 +155,24 @@ describe('the queues', () => {
     // Assess
     expect(
       statements.filter((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
-    ).toHaveLength(4);
+    ).toHaveLength(3);
   });
 
-  it('raise an alarm named kismo-… as soon as a message is dead-lettered', () => {
+  it('share one dead-letter queue, whose one alarm, kismo-dead-letters, fires as soon as a message lands', () => {
     // Assess
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'kismo-sample-launcher-dead-letters',
+      AlarmName: 'kismo-dead-letters',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLettersQueue'), 'QueueName'] },
+        },
+      ],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'kismo-sample-launcher-errors',
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
     });
   });
 });
@@ -259,6 +264,8 @@ describe('a schedule at business-hours start', () => {
       calendar: { timeZone: 'Europe/Paris', weekdays: [1, 2, 3, 4], start: '08:30' },
     });
 
+    const deadLetterQueue = new Queue(stack, 'DeadLetters');
+
     // Act
     new ServiceWiring(stack, 'Restarter', {
       service,
@@ -268,12 +275,28 @@ describe('a schedule at business-hours start', () => {
       config,
       environment: {},
       grants: [],
+      deadLetterQueue,
     });
 
-    // Assess
-    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+    // Assess: no queue of its own (it consumes no event): the schedule invokes the function, whose
+    // failed ticks Lambda retries twice and then sends to the stack's dead-letter queue.
+    const wired = Template.fromStack(stack);
+    wired.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(30 8 ? * MON,TUE,WED,THU *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RestarterFunction'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetters'), 'Arn'] } },
+      }),
+    });
+    wired.resourceCountIs('AWS::SQS::Queue', 1);
+    wired.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    wired.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetters'), 'Arn'] } },
+    });
+    wired.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
     });
   });
 });
@@ -291,7 +314,6 @@ describe('the function’s IAM', () => {
     // Assess
     expect(sids).toEqual([
       'logs:CreateLogStream',
-      'sqs:ReceiveMessage',
       'PutDeclaredKeys',
       'DeleteDeclaredKeys',
       'ListDeclaredPrefixes',
@@ -299,6 +321,7 @@ describe('the function’s IAM', () => {
       'ActOnManagedInstances',
       'ReadSlackToken',
       'PublishKismoEvents',
+      'sqs:ReceiveMessage',
     ]);
   });
 

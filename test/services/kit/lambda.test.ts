@@ -1,9 +1,10 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { manifestCreated } from '../../../contracts/aws/s3-object-created';
+import { SCHEDULER_SOURCE } from '../../../contracts/aws/scheduled-event';
 import { instanceLaunched, instanceReady } from '../../../contracts/catalog';
 import { parseConfig } from '../../../services/kit/config';
-import { defineService } from '../../../services/kit/define-service';
+import { defineService, scheduledOnly } from '../../../services/kit/define-service';
 import { createHandler } from '../../../services/kit/lambda';
 import { logger } from '../../../services/kit/logger';
 import {
@@ -61,6 +62,53 @@ function captureLogs() {
   };
 }
 
+describe('the Lambda handler of a service its schedule invokes directly', () => {
+  const ticks: string[] = [];
+  const scheduled = defineService({
+    name: 'test-ticker',
+    description: 'records its ticks; fails on one',
+    consumes: [],
+    emits: [],
+    schedule: { expression: 'cron(10 * * * ? *)' },
+    capabilities: {},
+    idempotent: true,
+    async handle(event) {
+      if (event.name !== 'Scheduled Event') return;
+      if (event.detail.scheduledTime.startsWith('2026-11-30T13')) throw new Error('failing on purpose');
+      ticks.push(event.detail.scheduledTime);
+    },
+  });
+  const handler = createHandler(scheduled, { ports: () => memoryPorts(), config: () => config });
+  const tick = (scheduledTime: string) =>
+    envelope(SCHEDULER_SOURCE, 'Scheduled Event', { service: 'test-ticker', scheduledTime });
+
+  it('is scheduled only: no events to consume, so no queue', () => {
+    // Assess
+    expect(scheduledOnly(scheduled)).toBe(true);
+    expect(scheduledOnly({ consumes: [instanceReady], schedule: { expression: 'rate(1 hour)' } })).toBe(
+      false,
+    );
+  });
+
+  it('handles the one tick it is given, and throws when it fails so Lambda retries it, then dead-letters it', async () => {
+    // Act
+    const done = await handler(tick('2026-11-30T12:10:00Z'), context);
+    const failed = handler(tick('2026-11-30T13:10:00Z'), context);
+
+    // Assess
+    expect(done).toBeUndefined();
+    expect(ticks).toEqual(['2026-11-30T12:10:00Z']);
+    await expect(failed).rejects.toThrow('failing on purpose');
+  });
+
+  it('refuses what is not an EventBridge-shaped tick', async () => {
+    // Act + Assess
+    await expect(handler({ hello: 'world' } as never, context)).rejects.toThrow(
+      'the message is not an EventBridge event',
+    );
+  });
+});
+
 describe('the Lambda handler of a service', () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -105,7 +153,7 @@ describe('the Lambda handler of a service', () => {
     const response = await handler(event, context);
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);
+    expect(response?.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);
     expect(seen).toEqual(['10.0.0.1', '10.0.0.4']);
   });
 
@@ -147,7 +195,7 @@ describe('the Lambda handler of a service', () => {
     logs.restore();
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm5' }]);
+    expect(response?.batchItemFailures).toEqual([{ itemIdentifier: 'm5' }]);
     const failure = logs.lines.find((l) => l.level === 'ERROR') as { error: { message: string } };
     expect(failure.error.message).toMatch(/detail\.bootSeconds/);
   });
@@ -165,7 +213,7 @@ describe('the Lambda handler of a service', () => {
     logs.restore();
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm7' }, { itemIdentifier: 'm8' }]);
+    expect(response?.batchItemFailures).toEqual([{ itemIdentifier: 'm7' }, { itemIdentifier: 'm8' }]);
     const reasons = logs.lines
       .filter((l) => l.level === 'ERROR')
       .map((l) => (l as { error: { message: string } }).error.message);
@@ -183,7 +231,7 @@ describe('the Lambda handler of a service', () => {
     const response = await handler({ Records: [record(foreign, 'm6')] }, context);
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm6' }]);
+    expect(response?.batchItemFailures).toEqual([{ itemIdentifier: 'm6' }]);
   });
 
   it('takes the correlation keys of an S3 event from its key, and skips keys the wildcard over-matched', async () => {
@@ -196,7 +244,7 @@ describe('the Lambda handler of a service', () => {
     const response = await handler({ Records: [record(good, 'm7'), record(overMatched, 'm8')] }, context);
 
     // Assess
-    expect(response.batchItemFailures).toEqual([]);
+    expect(response?.batchItemFailures).toEqual([]);
     expect(seen.slice(before)).toEqual([manifestKey()]);
   });
 
@@ -219,7 +267,7 @@ describe('the Lambda handler of a service', () => {
     const response = await sneakyHandler({ Records: [record(ready('10.0.0.9'), 'm10')] }, context);
 
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm10' }]);
+    expect(response?.batchItemFailures).toEqual([{ itemIdentifier: 'm10' }]);
     expect(ports.published).toEqual([]);
   });
 });
