@@ -20,7 +20,7 @@ import { indexPath } from '../sync/index-location';
 import { LocalIndex } from '../sync/local-index';
 import { createProgress } from '../sync/progress';
 import { scanFolder } from '../sync/scan';
-import { syncFolder } from '../sync/sync';
+import { deletionsOf, syncFolder } from '../sync/sync';
 import { readSyncRecord, sameSource, sourceOf } from '../sync/sync-record';
 import { formatBytes } from '../sync/units';
 import { confirm } from '../terminal/prompt';
@@ -85,22 +85,34 @@ export async function push(
         ? `kismo push: the price of ${instanceType} is unknown: ${formatHourly(instanceType, region)}\n`
         : `kismo push: ${instanceType} costs ${formatHourly(instanceType, region)} on demand (${region})\n`,
     );
-    if (interactive) {
-      const replacing = record.state
-        ? `; the dataset becomes this folder's content (files not in it are deleted from ${prefix})`
-        : '';
-      const question = `Push ${scan.files.length} files (${formatBytes(scan.bytes)}) to ${prefix}${replacing} and launch ${instanceType}?`;
-      if (!(await confirm({ input: io.stdin, output: io.stderr }, question))) {
-        throw new CliError('NOT_CONFIRMED', 'nothing was sent or launched: run the push again and answer y');
-      }
-    }
-
     const identity = {
       root: scan.root,
       endpoint: context.profile.endpoint ?? 'aws',
       bucket: context.profile.bucket,
       prefix,
     };
+    if (interactive) {
+      // Counted as the sync will count them, so the answer is given knowing what goes.
+      const gone = record.state
+        ? await deletionsOf({
+            objects: context.objects,
+            prefix,
+            record,
+            scan,
+            verify: options.verify,
+            index: LocalIndex.open(indexPath(identity, io.env), identity),
+          })
+        : [];
+      const deleting =
+        gone.length > 0
+          ? `, deleting ${plural(gone.length, 'file')} there that this folder does not have (${preview(gone)}),`
+          : '';
+      const question = `Push ${plural(scan.files.length, 'file')} (${formatBytes(scan.bytes)}) to ${prefix}${deleting} and launch ${instanceType}?`;
+      if (!(await confirm({ input: io.stdin, output: io.stderr }, question))) {
+        throw new CliError('NOT_CONFIRMED', 'nothing was sent or launched: run the push again and answer y');
+      }
+    }
+
     const mode = globals.json ? 'json' : io.stderr.isTTY && !io.env.CI ? 'bar' : 'lines';
     const { synced, key, sessionId } = await interruptible(io, async (signal) => {
       const synced = await syncFolder({
@@ -195,4 +207,12 @@ function parseSessionOptions(options: PushOptions) {
     throw new CliError('BAD_OPTION', `--${String(issue?.path[0] ?? 'option')}: ${issue?.message}`);
   }
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** The first few paths of a list, and how many more: enough to recognise what goes. */
+function preview(paths: readonly string[], shown = 3): string {
+  const head = paths.slice(0, shown).join(', ');
+  return paths.length > shown ? `${head} and ${paths.length - shown} more` : head;
 }

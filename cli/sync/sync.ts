@@ -76,10 +76,7 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
       const { files, bytes, digest } = last;
       return { files, bytes, digest, uploaded: 0, skipped: files, deleted: 0, remote: 'unchanged' };
     }
-    const known = indexedObjects(index);
-    const before = datasetState(known);
-    const recorded = !options.verify && record.state === before;
-    const remote = recorded ? known : await listRemote(options.objects, options.prefix, signal);
+    const { remote, recorded, before } = await bucketSide({ ...options, record, signal });
     const plan = planSync(scan.files, index, remote);
     progress?.planned({
       files: plan.work.length,
@@ -132,6 +129,38 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     };
   } finally {
     index.close();
+  }
+}
+
+/**
+ * The dataset's objects as the sync will see them: from the index when the bucket's sync record
+ * says nothing changed since this machine's last push, from a listing otherwise.
+ */
+async function bucketSide(
+  options: Pick<SyncOptions, 'objects' | 'prefix' | 'index' | 'verify' | 'signal'> & { record: SyncRecord },
+): Promise<{ remote: Map<string, RemoteObject>; recorded: boolean; before: string }> {
+  const known = indexedObjects(options.index);
+  const before = datasetState(known);
+  const recorded = !options.verify && options.record.state === before;
+  const remote = recorded ? known : await listRemote(options.objects, options.prefix, options.signal);
+  return { remote, recorded, before };
+}
+
+/**
+ * The files a push of `scan` would delete from the dataset (in the bucket, not in the folder),
+ * found as the sync will find them: for the question asked before anything is sent.
+ */
+export async function deletionsOf(
+  options: Pick<SyncOptions, 'objects' | 'prefix' | 'index' | 'scan' | 'verify' | 'signal'> & {
+    record: SyncRecord;
+  },
+): Promise<readonly string[]> {
+  try {
+    const { remote } = await bucketSide(options);
+    const local = new Set(options.scan.files.map((f) => f.path));
+    return [...remote.keys()].filter((path) => !local.has(path)).sort();
+  } finally {
+    options.index.close();
   }
 }
 

@@ -95,6 +95,30 @@ describe('kismo push on a terminal: price, confirmation, and the pick of a type'
     expect(await listKeys(test.cloud, 'users/ada/')).toEqual([]);
   });
 
+  it('counts the files a re-push would delete before asking, from this machine’s index or the bucket', async () => {
+    // Prepare: pushed once; then two files leave the folder
+    const dir = folder();
+    await push(dir, { ...defaults, type: 'p3.2xlarge', yes: true }, globals, terminal(env).io);
+    rmSync(path.join(dir, 'b.csv'));
+    rmSync(path.join(dir, 'c'), { recursive: true });
+    const prefix = `users/ada/datasets/${path.basename(dir)}/`;
+    const before = await listKeys(test.cloud, prefix);
+    const elsewhere = { ...env, XDG_STATE_HOME: path.join(home, `other-machine-${n}`) };
+
+    // Act: "no" here, and on a machine that has no index of the dataset (it lists the bucket)
+    const here = terminal(env, { '[y/N]': 'n' });
+    const refused = await push(dir, { ...defaults, type: 'p3.2xlarge' }, globals, here.io).catch((e) => e);
+    const there = terminal(elsewhere, { '[y/N]': 'n' });
+    await push(dir, { ...defaults, type: 'p3.2xlarge' }, globals, there.io).catch(() => undefined);
+
+    // Assess
+    const question = `Push 1 file (1 B) to ${prefix}, deleting 2 files there that this folder does not have (b.csv, c/d.csv), and launch p3.2xlarge? [y/N]`;
+    expect(here.printed.stderr).toContain(question);
+    expect(there.printed.stderr).toContain(question);
+    expect(refused).toMatchObject({ code: 'NOT_CONFIRMED' });
+    expect(await listKeys(test.cloud, prefix)).toEqual(before);
+  });
+
   it('without -t, offers the allowed types with their prices, then pushes with the one picked', async () => {
     // Prepare
     const dir = folder();
