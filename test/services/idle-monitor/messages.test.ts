@@ -23,11 +23,11 @@ describe('the forgotten-instance reminder', () => {
     const message = forgottenMessage(
       instance,
       9,
-      parseConfig({ bucket: 'b-kismo', region: 'eu-west-1', rootVolumeGiB: 500 }),
+      parseConfig({ bucket: 'b-kismo', region: 'sa-east-1', rootVolumeGiB: 500 }),
     );
 
     // Assess
-    expect(message.text).toContain('still costs what gp3 storage costs in eu-west-1');
+    expect(message.text).toContain('still costs what gp3 storage costs in sa-east-1');
     expect(message.text).not.toMatch(/\$\d/);
   });
 });
