@@ -30,6 +30,7 @@ import { CorruptStateError, startFauxqsOnLoopback } from './fauxqs-server';
 import { startGateway } from './gateway/gateway';
 import { Guard } from './gateway/guard';
 import { s3EventOf } from './gateway/s3-event';
+import { shadowBucket, VersionStore } from './gateway/versions';
 import { guardedCompute } from './iam/guarded-ports';
 import { LOCAL_ACCOUNT, LocalIam, PERMISSION_SET, type PersonOptions } from './iam/local-iam';
 import type { Credentials } from './iam/principal';
@@ -275,7 +276,15 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       now: () => clock.now(),
     });
     const slack = new LocalSlackApp(options.chat ? {} : { out: process.stdout, members });
+    // The data bucket is versioned, as on AWS: its replaced versions go to a shadow bucket.
+    const upstreamS3 = localS3Client(fauxqs.url, config.region);
+    await createBucket(upstreamS3, shadowBucket(config.bucket)).finally(() => upstreamS3.destroy());
+    const versioning = {
+      buckets: [config.bucket],
+      store: new VersionStore(path.join(stateDir, 's3-versions.jsonl')),
+    };
     const gateway = await startGateway({
+      versioning,
       slackActions: (request) => slack.answer(request),
       upstream: fauxqs.url,
       region: config.region,

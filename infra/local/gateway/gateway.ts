@@ -1,14 +1,26 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { s3Objects } from '../../../services/kit/ports/objects';
 import type { HttpRequest, HttpResponse } from '../../../services/slack-actions/answer';
 import type { Principal } from '../iam/principal';
+import { keysToDelete } from '../iam/s3-access';
 import { localS3Client } from '../resources';
-import { escapeXml } from '../s3-text';
+import { decodeKey, escapeXml } from '../s3-text';
 import type { Guard, Refusal } from './guard';
 import { IdentityApis } from './identity-apis';
 import { classifyS3Write, deletedKeys, preconditionFailedXml, type S3Write } from './s3-writes';
+import {
+  listVersionsXml,
+  NULL_VERSION,
+  newVersionId,
+  pageVersions,
+  shadowBucket,
+  shadowKey,
+  type VersionRecord,
+  type VersionStore,
+} from './versions';
 
 /** A change to an object, as S3 would report it to EventBridge. */
 export interface ObjectChange {
@@ -39,6 +51,11 @@ export interface GatewayOptions {
   readonly stackOutputs: () => Readonly<Record<string, string>>;
   /** Slack's button presses, posted to `/slack/actions` as Slack posts them to the function URL. */
   readonly slackActions?: (request: HttpRequest) => Promise<HttpResponse>;
+  /**
+   * Buckets versioned as the data bucket is on AWS, and their histories (`versions.ts`); their
+   * shadow buckets must exist. @default none
+   */
+  readonly versioning?: { readonly buckets: readonly string[]; readonly store: VersionStore };
 }
 
 const defaultOnError = (error: Error) => process.stderr.write(`kismo local cloud: ${error.message}\n`);
@@ -109,6 +126,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       principal = verdict.principal;
     }
+    const versioned = versionedRequest(request);
+    if (versioned) return answerVersioned(request, response, versioned, principal);
     const write = classifyS3Write(request);
     if (!write) {
       const guard = options.guard;
@@ -118,20 +137,187 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         guard && principal && bucket
           ? async () => ((await guard.hidesMissingKeys(principal, bucket)) ? accessDenied : undefined)
           : undefined;
-      await forward(request, response, { onMissing: missing });
+      await forward(request, response, { onMissing: missing, extraHeaders: currentVersionHeader(request) });
       return;
     }
-    if (write.kind === 'delete-many' && options.guard && principal) {
+    if (write.kind === 'delete-many' && ((options.guard && principal) || isVersioned(write.bucket))) {
       return deleteMany(request, response, write.bucket, options.guard, principal);
     }
     const lockKey = 'key' in write ? `${write.bucket}/${write.key}` : undefined;
     const release = lockKey ? await locks.acquire(lockKey) : () => {};
     try {
       if ('key' in write && !(await preconditionsHold(request, response, write.bucket, write.key))) return;
-      const answer = await forward(request, response, { keepBody: write.kind === 'delete-many' });
-      if (answer.status >= 200 && answer.status < 300) await report(write, request, answer);
+      // A versioned bucket keeps what a write replaces, and names the version it makes. The body is
+      // read first: a client that goes away while the old version is kept must not leave fauxqs
+      // holding the key for a body that never comes.
+      const version = 'key' in write && isVersioned(write.bucket) ? newVersionId() : undefined;
+      const raw = version ? await readWhole(request) : undefined;
+      if (version && 'key' in write) await preserve(write.bucket, write.key);
+      const headers: Record<string, string> = version ? { 'x-amz-version-id': version } : {};
+      if (version && write.kind === 'delete') headers['x-amz-delete-marker'] = 'true';
+      const answer = await forward(request, response, {
+        keepBody: write.kind === 'delete-many',
+        extraHeaders: headers,
+        raw,
+      });
+      if (answer.status >= 200 && answer.status < 300) await report(write, request, answer, version);
     } finally {
       release();
+    }
+  }
+
+  /** A GET or HEAD of a versioned object answers with the current version's id, as S3 does. */
+  function currentVersionHeader(request: IncomingMessage): Record<string, string> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return {};
+    const [bucket, ...rest] = new URL(request.url ?? '/', 'http://local').pathname.slice(1).split('/');
+    const key = decodeKey(rest.join('/'));
+    if (!bucket || !key || !isVersioned(bucket)) return {};
+    const current = options.versioning?.store.current(bucket, key);
+    return current && !current.deleteMarker ? { 'x-amz-version-id': current.versionId } : {};
+  }
+
+  function isVersioned(bucket: string): boolean {
+    return options.versioning?.buckets.includes(bucket) ?? false;
+  }
+
+  /** What a request reads of a versioned bucket's history; `undefined` for every other request. */
+  function versionedRequest(request: IncomingMessage) {
+    if (!options.versioning) return undefined;
+    const url = new URL(request.url ?? '/', 'http://local');
+    const [bucket, ...rest] = url.pathname.slice(1).split('/');
+    if (!bucket || !isVersioned(bucket)) return undefined;
+    const key = decodeKey(rest.join('/'));
+    const query = url.searchParams;
+    if (!key && request.method === 'GET' && query.has('versions'))
+      return { kind: 'list' as const, bucket, query };
+    const versionId = query.get('versionId');
+    if (!key || versionId === null) return undefined;
+    if (request.method === 'GET' || request.method === 'HEAD')
+      return { kind: 'read' as const, bucket, key, versionId };
+    if (request.method === 'DELETE') return { kind: 'delete' as const, bucket, key, versionId };
+    return undefined;
+  }
+
+  async function answerVersioned(
+    request: IncomingMessage,
+    response: ServerResponse,
+    what: NonNullable<ReturnType<typeof versionedRequest>>,
+    _principal: Principal | undefined,
+  ): Promise<void> {
+    const store = options.versioning?.store as VersionStore;
+    const head = request.method === 'HEAD';
+    if (what.kind === 'list') {
+      await drain(request);
+      const prefix = what.query.get('prefix') ?? '';
+      const maxKeys = Math.min(Number(what.query.get('max-keys') ?? 1000) || 1000, 1000);
+      const keyMarker = what.query.get('key-marker') ?? undefined;
+      const versionIdMarker = what.query.get('version-id-marker') ?? undefined;
+      const histories = new Map(
+        store.keys(what.bucket, prefix).map((key) => [key, [...store.history(what.bucket, key)]]),
+      );
+      // Objects written before the bucket had a history are each one version, `null`.
+      for await (const object of s3Objects(upstreamS3, what.bucket).list(prefix)) {
+        if (histories.has(object.key)) continue;
+        histories.set(object.key, [
+          {
+            versionId: NULL_VERSION,
+            etag: object.etag,
+            size: object.size,
+            lastModified: (object.lastModified ?? new Date()).toISOString(),
+          },
+        ]);
+      }
+      const listing = pageVersions(
+        [...histories].map(([key, versions]) => ({ key, versions })),
+        { keyMarker, versionIdMarker, maxKeys },
+      );
+      const body = listVersionsXml(what.bucket, { prefix, keyMarker, versionIdMarker, maxKeys }, listing);
+      response.writeHead(200, {
+        'content-type': 'application/xml',
+        'content-length': String(Buffer.byteLength(body)),
+      });
+      response.end(body);
+      return;
+    }
+    if (what.kind === 'delete') {
+      await drain(request);
+      return sendS3Error(
+        response,
+        {
+          status: 501,
+          code: 'NotImplemented',
+          message:
+            'the local cloud does not delete single versions (kismo never does; on AWS the lifecycle rule expires them)',
+        },
+        false,
+      );
+    }
+    const history = store.history(what.bucket, what.key);
+    const current = history.at(-1);
+    const record: VersionRecord | undefined =
+      store.find(what.bucket, what.key, what.versionId) ??
+      (what.versionId === NULL_VERSION && history.length === 0
+        ? { versionId: NULL_VERSION, lastModified: new Date().toISOString() }
+        : undefined);
+    if (!record) {
+      await drain(request);
+      return sendS3Error(
+        response,
+        { status: 404, code: 'NoSuchVersion', message: 'The specified version does not exist.' },
+        head,
+      );
+    }
+    if (record.deleteMarker) {
+      await drain(request);
+      response.writeHead(405, {
+        'x-amz-delete-marker': 'true',
+        'x-amz-version-id': record.versionId,
+        'content-type': 'application/xml',
+      });
+      response.end(
+        head
+          ? undefined
+          : '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>MethodNotAllowed</Code><Message>The specified method is not allowed against this resource.</Message></Error>',
+      );
+      return;
+    }
+    const isCurrent = record === current || history.length === 0;
+    const url = new URL(request.url ?? '/', 'http://local');
+    url.searchParams.delete('versionId');
+    const where = isCurrent
+      ? `/${what.bucket}/${encodePath(what.key)}`
+      : `/${shadowBucket(what.bucket)}/${encodePath(shadowKey(what.key, record.versionId))}`;
+    await forward(request, response, {
+      path: `${where}${url.search}`,
+      extraHeaders: { 'x-amz-version-id': record.versionId },
+    });
+  }
+
+  /**
+   * Copy on write: before a write or a delete replaces the key's current object, that object is
+   * kept in the shadow bucket under its version id (`null` for one written before the history).
+   */
+  async function preserve(bucket: string, key: string): Promise<void> {
+    const store = options.versioning?.store as VersionStore;
+    const current = store.current(bucket, key);
+    if (current?.deleteMarker) return;
+    const found = current ? undefined : await head(bucket, key);
+    if (!current && !found) return;
+    const versionId = current?.versionId ?? NULL_VERSION;
+    await upstreamS3.send(
+      new CopyObjectCommand({
+        Bucket: shadowBucket(bucket),
+        Key: shadowKey(key, versionId),
+        CopySource: `${bucket}/${encodePath(key)}`,
+      }),
+    );
+    if (!current && found) {
+      store.add(bucket, key, {
+        versionId: NULL_VERSION,
+        etag: found.etag,
+        size: found.size,
+        lastModified: new Date().toISOString(),
+      });
     }
   }
 
@@ -211,11 +397,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     request: IncomingMessage,
     response: ServerResponse,
     bucket: string,
-    guard: Guard,
-    principal: Principal,
+    guard: Guard | undefined,
+    principal: Principal | undefined,
   ): Promise<void> {
     const xml = (await readBody(request)).toString('utf8');
-    const { allowed, denied } = await guard.deletable(principal, bucket, xml);
+    const { allowed, denied } =
+      guard && principal
+        ? await guard.deletable(principal, bucket, xml)
+        : { allowed: keysToDelete(xml), denied: [] as string[] };
     const refused = denied
       .map(
         (key) =>
@@ -231,13 +420,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const body = Buffer.from(
       `<Delete>${quiet}${allowed.map((key) => `<Object><Key>${escapeXml(key)}</Key></Object>`).join('')}</Delete>`,
     );
-    const answer = await forward(request, response, {
-      body,
-      keepBody: true,
-      rewrite: (text) => text.replace(/<\/DeleteResult>\s*$/, `${refused}</DeleteResult>`),
-    });
-    if (answer.status >= 200 && answer.status < 300)
-      await report({ kind: 'delete-many', bucket }, request, answer);
+    const versioned = isVersioned(bucket);
+    const releases = versioned
+      ? await Promise.all(allowed.map((key) => locks.acquire(`${bucket}/${key}`)))
+      : [];
+    try {
+      for (const key of versioned ? allowed : []) await preserve(bucket, key);
+      const answer = await forward(request, response, {
+        body,
+        keepBody: true,
+        rewrite: (text) => text.replace(/<\/DeleteResult>\s*$/, `${refused}</DeleteResult>`),
+      });
+      if (answer.status >= 200 && answer.status < 300)
+        await report({ kind: 'delete-many', bucket }, request, answer, versioned ? 'per-key' : undefined);
+    } finally {
+      for (const release of releases) release();
+    }
   }
 
   /** Checks `If-None-Match: *` and `If-Match` against the current object before the write goes through. */
@@ -269,14 +467,33 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return false;
   }
 
-  async function report(write: S3Write, request: IncomingMessage, answer: Forwarded): Promise<void> {
+  /**
+   * Reports a write as S3's event, and records the version it made in a versioned bucket
+   * (`version`: its id; `per-key` for a DeleteObjects, each key a delete marker of its own).
+   */
+  async function report(
+    write: S3Write,
+    request: IncomingMessage,
+    answer: Forwarded,
+    version?: string,
+  ): Promise<void> {
+    const store = options.versioning?.store;
+    const marker = (key: string, versionId: string) =>
+      store?.add(write.bucket, key, {
+        versionId,
+        deleteMarker: true,
+        lastModified: new Date().toISOString(),
+      });
     if (write.kind === 'delete-many') {
       for (const key of deletedKeys(answer.body?.toString('utf8') ?? '')) {
+        // A key that held nothing (already deleted) gets no second marker.
+        if (version) marker(key, newVersionId());
         await options.onObjectChange({ type: 'deleted', bucket: write.bucket, key, reason: 'DeleteObject' });
       }
       return;
     }
     if (write.kind === 'delete') {
+      if (version) marker(write.key, version);
       await options.onObjectChange({
         type: 'deleted',
         bucket: write.bucket,
@@ -286,10 +503,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     // A PutObject's answer and request say what it stored; a copy or a completed upload, a HEAD.
-    const current =
+    const stored =
       (write.kind === 'put' && write.reason === 'PutObject' && storedByPut(request, answer)) ||
       (await headWithRetries(write.bucket, write.key));
-    if (!current) return;
+    if (!stored) return;
+    const current = version ? { ...stored, versionId: version } : stored;
+    if (version) {
+      store?.add(write.bucket, write.key, {
+        versionId: version,
+        etag: current.etag,
+        size: current.size,
+        lastModified: new Date().toISOString(),
+      });
+    }
     await options.onObjectChange({
       type: 'created',
       bucket: write.bucket,
@@ -339,6 +565,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       readonly body?: Buffer;
       readonly rewrite?: (text: string) => string;
       readonly onMissing?: () => Promise<Refusal | undefined>;
+      /** Another path upstream than the request's (a version kept in the shadow bucket). */
+      readonly path?: string;
+      /** Headers added to a successful answer (a version's id). */
+      readonly extraHeaders?: Readonly<Record<string, string>>;
+      /** The request's body, read already, sent as it came (its headers untouched). */
+      readonly raw?: Buffer;
     } = {},
   ): Promise<Forwarded> {
     return new Promise((resolve, reject) => {
@@ -357,7 +589,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           host: upstream.hostname,
           port: upstream.port,
           method: request.method,
-          path: request.url,
+          path: how.path ?? request.url,
           headers,
           agent: upstreamAgent,
         },
@@ -372,7 +604,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
               return;
             }
             const chunks: Buffer[] = [];
-            if (!how.rewrite) response.writeHead(status, answer.headers);
+            const extra = status >= 200 && status < 300 ? (how.extraHeaders ?? {}) : {};
+            if (!how.rewrite) response.writeHead(status, { ...answer.headers, ...extra });
             answer.on('data', (chunk: Buffer) => {
               if (how.keepBody || how.rewrite) chunks.push(chunk);
               if (!how.rewrite) response.write(chunk);
@@ -382,7 +615,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
               if (how.rewrite) {
                 const text = Buffer.from(how.rewrite(body.toString('utf8')));
                 const { 'content-length': _, ...rest } = answer.headers;
-                response.writeHead(status, { ...rest, 'content-length': String(text.length) });
+                response.writeHead(status, { ...rest, ...extra, 'content-length': String(text.length) });
                 response.end(text);
               } else {
                 response.end();
@@ -396,7 +629,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       );
       outgoing.on('error', reject);
       if (how.body) outgoing.end(how.body);
-      else request.pipe(outgoing);
+      else if (how.raw) outgoing.end(how.raw);
+      else {
+        // A client that goes away mid-body (Ctrl-C) must not leave fauxqs waiting for the rest, and
+        // its key locked: the upstream request goes too.
+        const gone = () => {
+          if (!request.complete) outgoing.destroy(new Error('the client closed the request before its end'));
+        };
+        if (request.destroyed) gone();
+        else request.on('close', gone);
+        request.pipe(outgoing);
+      }
     });
   }
 
@@ -475,6 +718,19 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** The whole body; rejects when the client goes away before its end, so nothing waits for the rest. */
+function readWhole(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('the client closed the request before its end'));
+    });
+  });
+}
+
 async function drain(request: IncomingMessage): Promise<void> {
   await readBody(request);
 }
@@ -506,4 +762,9 @@ function sendS3Error(response: ServerResponse, refusal: Refusal, head: boolean):
 /** The JSON APIs' error (`__type`, as the AWS SDK reads it). */
 function sendJsonError(response: ServerResponse, refusal: Refusal): void {
   sendJson(response, refusal.status, { __type: refusal.code, message: refusal.message });
+}
+
+/** A key as a URL path: each segment percent-encoded, the slashes kept. */
+function encodePath(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
 }
