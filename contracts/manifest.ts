@@ -52,6 +52,12 @@ export const sessionManifestSchema = z.object({
     bytes: z.number().int().nonnegative(),
     /** SHA-256 over the sorted `path size sha256` lines of the dataset's files. */
     digest: z.string().regex(/^[0-9a-f]{64}$/),
+    /**
+     * The session's files are pinned in `dataset.tsv` beside the manifest (`contracts/dataset-pins.ts`):
+     * it gets them as pushed, even if the dataset is pushed again before it boots. Absent in
+     * manifests of a kismo before pins: those get the dataset as it is when they boot.
+     */
+    pinned: z.literal(true).optional(),
   }),
   options: z
     .object({

@@ -63,6 +63,45 @@ s3() {
   aws ${KISMO_S3_ENDPOINT:+--endpoint-url "$KISMO_S3_ENDPOINT"} --region "$REGION" s3 "$@"
 }
 
+s3api() {
+  aws ${KISMO_S3_ENDPOINT:+--endpoint-url "$KISMO_S3_ENDPOINT"} --region "$REGION" s3api "$@"
+}
+
+# A pinned session gets its files as they were pushed for it (dataset.tsv: ETag, size, sha256,
+# path), even if the dataset was pushed again since: what the sync brought that differs is fetched
+# by the version holding the pinned ETag (the bucket is versioned), and files added since go.
+restore_pinned() {
+  local pins="$KISMO_ETC/dataset.tsv" now="$KISMO_ETC/dataset-now.tsv" wanted="$KISMO_ETC/dataset-wanted.tsv"
+  local versions="$KISMO_ETC/dataset-versions.tsv" etag path version
+  s3 cp "s3://$BUCKET/$SESSION_PREFIX/dataset.tsv" "$pins" --only-show-errors ||
+    fail "could not read s3://$BUCKET/$SESSION_PREFIX/dataset.tsv, the files pushed for this session"
+  # A pinned path is relative and stays in the dataset; a key of the dataset is its prefix and a path.
+  awk -F'\t' 'NF != 4 || $4 ~ /^\// || $4 ~ /(^|\/)\.\.?(\/|$)/ { bad = 1 } END { exit bad }' "$pins" ||
+    fail "dataset.tsv holds a line that is not ETag, size, sha256 and a path inside the dataset"
+  s3api list-objects-v2 --bucket "$BUCKET" --prefix "$DATASET_PREFIX" --query 'Contents[].[ETag,Key]' \
+    --output text | awk -F'\t' 'NF == 2 { gsub(/"/, "", $1); print $1 "\t" $2 }' >"$now"
+  P="$DATASET_PREFIX" awk -F'\t' 'NR == FNR { have[$2] = $1; next }
+    have[ENVIRON["P"] $4] != $1 { print $1 "\t" $4 }' "$now" "$pins" >"$wanted"
+  P="$DATASET_PREFIX" awk -F'\t' 'NR == FNR { pinned[$4] = 1; next }
+    { path = substr($2, length(ENVIRON["P"]) + 1) }
+    path != "" && !(path in pinned) && path !~ /(^|\/)\.\.?(\/|$)/ && path !~ /^\// { print path }' \
+    "$pins" "$now" | while IFS= read -r path; do rm -f -- "$DATA_DIR/$path"; done
+  [ -s "$wanted" ] || return 0
+  log "the dataset was pushed again since this session's push: $(wc -l <"$wanted") files come from its versions"
+  s3api list-object-versions --bucket "$BUCKET" --prefix "$DATASET_PREFIX" \
+    --query 'Versions[].[ETag,VersionId,Key]' --output text |
+    awk -F'\t' 'NF == 3 { gsub(/"/, "", $1); print $1 "\t" $2 "\t" $3 }' >"$versions"
+  while IFS=$'\t' read -r etag path; do
+    version=$(K="$DATASET_PREFIX$path" E="$etag" awk -F'\t' \
+      '$3 == ENVIRON["K"] && $1 == ENVIRON["E"] { print $2; exit }' "$versions")
+    [ -n "$version" ] ||
+      fail "dataset check: $path as pushed for this session is no longer in the bucket (its old version expired): push again"
+    mkdir -p "$(dirname -- "$DATA_DIR/$path")"
+    s3api get-object --bucket "$BUCKET" --key "$DATASET_PREFIX$path" --version-id "$version" \
+      "$DATA_DIR/$path" >/dev/null || fail "could not download $path as pushed for this session"
+  done <"$wanted"
+}
+
 put_marker() {
   printf '%s\n' "$2" | s3 cp - "s3://$BUCKET/$SESSION_PREFIX/$1.json" \
     --content-type application/json --only-show-errors
@@ -201,6 +240,7 @@ mkdir -p "$DATA_DIR"
 log "downloading s3://$BUCKET/$DATASET_PREFIX to $DATA_DIR"
 transfer sync "s3://$BUCKET/$DATASET_PREFIX" "$DATA_DIR" --only-show-errors --no-progress ||
   fail "could not download s3://$BUCKET/$DATASET_PREFIX (see the log)"
+[ -z "$DATASET_PINNED" ] || restore_pinned
 data_seconds=$(($(date +%s) - pull_started))
 
 STEP='checking the dataset'

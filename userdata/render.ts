@@ -41,6 +41,7 @@ export function renderBootstrap(input: UserDataValuesInput): string {
     ['DATASET_PREFIX', v.dataset.prefix],
     ['DATASET_FILES', String(v.dataset.files)],
     ['DATASET_BYTES', String(v.dataset.bytes)],
+    ['DATASET_PINNED', v.dataset.pinned ? '1' : ''],
     ['RUN_B64', v.run === undefined ? '' : Buffer.from(v.run, 'utf8').toString('base64')],
     ['OUTPUTS', v.outputs],
     ['AFTER_RUN', v.afterRun],

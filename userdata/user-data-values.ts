@@ -21,6 +21,8 @@ export const userDataValuesSchema = z
       prefix: z.string(),
       files: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
       bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      /** The session's files are pinned in its `dataset.tsv`: fetch any replaced since by version. */
+      pinned: z.boolean().default(false),
     }),
     /** Free text: never spliced into the script, it goes in base64 and is decoded on the instance. */
     run: z.string().min(1).max(MAX_RUN_COMMAND).optional(),

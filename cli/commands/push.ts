@@ -14,7 +14,7 @@ import { interruptible } from '../push/interrupt';
 import { type PushIo, processIo } from '../push/io';
 import { type PushResult, printResult } from '../push/result';
 import { newSessionId } from '../session/session-id';
-import { writeManifest } from '../session/write-manifest';
+import { writeManifest, writePins } from '../session/write-manifest';
 import { stopwatch } from '../stopwatch';
 import { indexPath } from '../sync/index-location';
 import { LocalIndex } from '../sync/local-index';
@@ -128,6 +128,7 @@ export async function push(
       });
       signal.throwIfAborted();
       const sessionId = newSessionId();
+      await writePins(context.objects, { owner, sessionId }, synced.pins, signal);
       const key = await writeManifest(context.objects, {
         schemaVersion: 1,
         owner,
@@ -140,6 +141,7 @@ export async function push(
           files: synced.files,
           bytes: synced.bytes,
           digest: synced.digest,
+          pinned: true,
         },
         options: sessionOptions,
       });

@@ -1,3 +1,4 @@
+import { type PinnedFile, pinsKey, renderPins } from '../../contracts/dataset-pins';
 import { type SessionManifest, sessionKey, sessionManifestSchema } from '../../contracts/manifest';
 import type { Objects } from '../../services/kit/ports/objects';
 
@@ -16,6 +17,26 @@ export async function writeManifest(
   // The body's SHA-256 travels as its checksum: S3 stores the manifest only as it was sent.
   await objects.put(key, `${JSON.stringify(valid, null, 2)}\n`, {
     contentType: 'application/json',
+    ifNoneMatch: true,
+    signal,
+  });
+  return key;
+}
+
+/**
+ * Writes the session's `dataset.tsv` (`contracts/dataset-pins.ts`): every file with the object
+ * that holds it, so the instance gets the dataset as pushed even if it is pushed again before it
+ * boots. Written before the manifest, create-only like it.
+ */
+export async function writePins(
+  objects: Pick<Objects, 'put'>,
+  session: { readonly owner: string; readonly sessionId: string },
+  pins: readonly PinnedFile[],
+  signal?: AbortSignal,
+): Promise<string> {
+  const key = pinsKey(session.owner, session.sessionId);
+  await objects.put(key, renderPins(pins), {
+    contentType: 'text/tab-separated-values',
     ifNoneMatch: true,
     signal,
   });

@@ -20,6 +20,8 @@ export interface SyncSummary {
   readonly bytes: number;
   /** The manifest's `dataset.digest` of those files. */
   readonly digest: string;
+  /** The session's `dataset.tsv` for those files (`contracts/dataset-pins.ts`). */
+  readonly pins: string;
 }
 
 /** SHA-256 over every file's path, size and mtime, in the scan's (path) order. */
@@ -50,16 +52,17 @@ export function readSummary(file: string): SyncSummary | undefined {
   } catch {
     return undefined;
   }
-  const { version, folder, state, files, bytes, digest } = parsed ?? {};
-  if (version !== 1) return undefined;
+  const { version, folder, state, files, bytes, digest, pins } = parsed ?? {};
+  // Version 1 had no pins: its folder is synced again, once, to know them.
+  if (version !== 2) return undefined;
   if (typeof folder !== 'string' || typeof state !== 'string' || typeof digest !== 'string') return undefined;
-  if (typeof files !== 'number' || typeof bytes !== 'number') return undefined;
-  return { folder, state, files, bytes, digest };
+  if (typeof files !== 'number' || typeof bytes !== 'number' || typeof pins !== 'string') return undefined;
+  return { folder, state, files, bytes, digest, pins };
 }
 
 /** Replaced whole: a reader sees the old summary, the new one, or none. */
 export function writeSummary(file: string, summary: SyncSummary): void {
-  replaceFile(file, JSON.stringify({ version: 1, ...summary }));
+  replaceFile(file, JSON.stringify({ version: 2, ...summary }));
 }
 
 export function dropSummary(file: string): void {

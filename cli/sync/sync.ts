@@ -1,5 +1,6 @@
-import type { DataBucket } from '../../services/kit/ports/objects';
-import { datasetDigest } from './digest';
+import { datasetDigest } from '../../contracts/dataset-digest';
+import { type PinnedFile, parsePins, renderPins } from '../../contracts/dataset-pins';
+import { bareEtag, type DataBucket } from '../../services/kit/ports/objects';
 import type { LocalIndex } from './local-index';
 import { planSync } from './plan';
 import type { SyncProgress } from './progress';
@@ -42,6 +43,8 @@ export interface SyncResult {
   readonly bytes: number;
   /** The manifest's `dataset.digest`: every file with the content its object holds. */
   readonly digest: string;
+  /** Every file with the object that holds it, for the session's `dataset.tsv`. */
+  readonly pins: readonly PinnedFile[];
   /** Objects written by this run. */
   readonly uploaded: number;
   /** Files whose object already held their content. */
@@ -74,7 +77,8 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
       progress?.planned({ files: 0, bytes: 0, skipped: last.files, deletions: 0 });
       progress?.finished();
       const { files, bytes, digest } = last;
-      return { files, bytes, digest, uploaded: 0, skipped: files, deleted: 0, remote: 'unchanged' };
+      const pins = parsePins(last.pins);
+      return { files, bytes, digest, pins, uploaded: 0, skipped: files, deleted: 0, remote: 'unchanged' };
     }
     const { remote, recorded, before } = await bucketSide({ ...options, record, signal });
     const plan = planSync(scan.files, index, remote);
@@ -105,23 +109,21 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
     const state = changed ? datasetState(indexedObjects(index)) : before;
     await writeSyncRecord(options.objects, record, state, sourceOf(scan.root));
     progress?.finished();
-    const entries = scan.files.map((file) => {
-      const entry = index.get(file.path);
-      if (!entry) throw new Error(`${file.path} has no confirmed upload after the sync`);
-      return { path: file.path, size: entry.size, sha256: entry.sha256 };
-    });
+    const entries = pinsOf(scan, index);
     const summary = {
       folder,
       state,
       files: entries.length,
       bytes: entries.reduce((sum, e) => sum + e.size, 0),
       digest: datasetDigest(entries),
+      pins: renderPins(entries),
     };
     index.summarize(summary);
     return {
       files: summary.files,
       bytes: summary.bytes,
       digest: summary.digest,
+      pins: entries,
       uploaded: outcomes.filter((o) => o === 'sent').length,
       skipped: plan.skip.length + outcomes.filter((o) => o === 'same').length,
       deleted: plan.deletions.length,
@@ -130,6 +132,15 @@ export async function syncFolder(options: SyncOptions): Promise<SyncResult> {
   } finally {
     index.close();
   }
+}
+
+/** Every file of the folder with the object the index confirmed for it. */
+function pinsOf(scan: ScanResult, index: LocalIndex): PinnedFile[] {
+  return scan.files.map((file) => {
+    const entry = index.get(file.path);
+    if (!entry) throw new Error(`${file.path} has no confirmed upload after the sync`);
+    return { path: file.path, size: entry.size, sha256: entry.sha256, etag: bareEtag(entry.etag) };
+  });
 }
 
 /**

@@ -17,9 +17,30 @@ export function ownerInstanceGrants(owner: string, bucketArn: string): Grant[] {
       statement: statement({
         sid: 'ReadOwnDatasetsAndManifests',
         actions: ['s3:GetObject'],
-        resources: [`${bucketArn}/${own}/datasets/*`, `${bucketArn}/${sessions}/manifest.json`],
+        resources: [
+          `${bucketArn}/${own}/datasets/*`,
+          `${bucketArn}/${sessions}/manifest.json`,
+          `${bucketArn}/${sessions}/dataset.tsv`,
+        ],
       }),
       wildcardReason: why,
+    },
+    {
+      // A session gets the files pushed for it: those replaced since come from their versions.
+      statement: statement({
+        sid: 'ReadOwnDatasetVersions',
+        actions: ['s3:GetObjectVersion'],
+        resources: [`${bucketArn}/${own}/datasets/*`],
+      }),
+      wildcardReason: why,
+    },
+    {
+      statement: statement({
+        sid: 'ListOwnDatasetVersions',
+        actions: ['s3:ListBucketVersions'],
+        resources: [bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${own}/datasets/*`] } },
+      }),
     },
     {
       statement: statement({

@@ -21,6 +21,7 @@ export function userDataValuesFor(request: LaunchRequest, config: KismoConfig): 
       prefix: request.datasetPrefix,
       files: manifest.dataset.files,
       bytes: manifest.dataset.bytes,
+      pinned: manifest.dataset.pinned === true,
     },
     run,
     outputs: manifest.options.outputs,

@@ -15,7 +15,7 @@ export default defineService({
   emits: [instanceLaunched, launchFailed],
   capabilities: {
     objects: {
-      read: ['users/*/sessions/*/manifest.json', 'kismo/claims/launcher/*'],
+      read: ['users/*/sessions/*/manifest.json', 'users/*/sessions/*/dataset.tsv', 'kismo/claims/launcher/*'],
       write: ['kismo/claims/launcher/*'],
       delete: ['kismo/claims/launcher/*'],
       list: ['users/*/datasets/*'],

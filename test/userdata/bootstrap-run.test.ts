@@ -1,9 +1,18 @@
 // bootstrap.sh for real: rendered, run by bash with the Debian AWS CLI against the local cloud's
 // S3, with stubs only for what needs a GPU instance (nvidia-smi, systemctl, shutdown, IMDS).
+
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { type PinnedFile, renderPins } from '../../contracts/dataset-pins';
 import { sessionKey } from '../../contracts/manifest';
 import { failedMarkerSchema, finishedMarkerSchema, readyMarkerSchema } from '../../contracts/markers';
 import { renderUserData } from '../../userdata/render';
@@ -48,6 +57,21 @@ function cloudEnv(extra: Record<string, string> = {}): Record<string, string> {
     AWS_DEFAULT_REGION: test.cloud.region,
     ...extra,
   };
+}
+
+/** The pins of files as uploaded: each with the ETag its object has now. */
+async function pinsOf(prefix: string, files: Readonly<Record<string, Uint8Array>>): Promise<PinnedFile[]> {
+  const pins: PinnedFile[] = [];
+  for (const [file, body] of Object.entries(files)) {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: test.cloud.bucket, Key: `${prefix}${file}` }));
+    pins.push({
+      path: file,
+      size: body.byteLength,
+      etag: (head.ETag ?? '').replaceAll('"', ''),
+      sha256: createHash('sha256').update(body).digest('hex'),
+    });
+  }
+  return pins;
 }
 
 function values(name: string, overrides: Parameters<typeof userDataValues>[0] = {}) {
@@ -151,6 +175,73 @@ describe.concurrent('bootstrap.sh with the real AWS CLI', () => {
       expect(await read(sessionKey(OWNER, sessionId, 'ready.json'))).toBeUndefined();
     },
   );
+
+  it('gets the files pushed for a pinned session, though the dataset was pushed again before it booted', async ({
+    expect,
+  }) => {
+    // Prepare: the session's push, its pins; then another push changes a file, deletes one, adds one
+    const name = 'pinned';
+    const sessionId = '20261128-153000-pin001';
+    const prefix = `users/${OWNER}/datasets/${name}/`;
+    await upload(prefix, SAMPLE_FILES);
+    const pins = await pinsOf(prefix, SAMPLE_FILES);
+    await upload(`users/${OWNER}/sessions/${sessionId}/`, {
+      'dataset.tsv': new TextEncoder().encode(renderPins(pins)),
+    });
+    await upload(prefix, {
+      'README.md': new TextEncoder().encode('# pushed again, longer\n'),
+      'added later.txt': new TextEncoder().encode('not this session’s'),
+    });
+    await s3.send(new DeleteObjectCommand({ Bucket: test.cloud.bucket, Key: `${prefix}labels/train.csv` }));
+    const sandbox = sandboxWithRealAws();
+    const script = renderUserData(
+      values(name, { sessionId, dataset: { ...values(name).dataset, pinned: true } }),
+    );
+
+    // Act
+    const result = await runScript(sandbox, script, cloudEnv());
+
+    // Assess
+    expect(result.code, result.output).toBe(0);
+    for (const [file, body] of Object.entries(SAMPLE_FILES)) {
+      expect(readFileSync(path.join(sandbox.dataRoot, name, file)), file).toEqual(Buffer.from(body));
+    }
+    expect(existsSync(path.join(sandbox.dataRoot, name, 'added later.txt'))).toBe(false);
+    expect(result.output).toContain('2 files come from its versions');
+    expect(await read(sessionKey(OWNER, sessionId, 'ready.json'))).toBeDefined();
+  });
+
+  it('fails a pinned session whose pushed version is no longer in the bucket, and says so', async ({
+    expect,
+  }) => {
+    // Prepare: pins naming content the bucket never held
+    const name = 'pinned-gone';
+    const sessionId = '20261128-153000-pin002';
+    const prefix = `users/${OWNER}/datasets/${name}/`;
+    await upload(prefix, SAMPLE_FILES);
+    const pins = (await pinsOf(prefix, SAMPLE_FILES)).map((p) =>
+      p.path === 'README.md' ? { ...p, etag: '0'.repeat(32) } : p,
+    );
+    await upload(`users/${OWNER}/sessions/${sessionId}/`, {
+      'dataset.tsv': new TextEncoder().encode(renderPins(pins)),
+    });
+    const sandbox = sandboxWithRealAws();
+    const script = renderUserData(
+      values(name, { sessionId, dataset: { ...values(name).dataset, pinned: true } }),
+    );
+
+    // Act
+    const result = await runScript(sandbox, script, cloudEnv());
+
+    // Assess
+    expect(result.code).toBe(1);
+    const failed = failedMarkerSchema.parse(
+      JSON.parse((await read(sessionKey(OWNER, sessionId, 'failed.json'))) ?? ''),
+    );
+    expect(failed.reason).toBe(
+      'dataset check: README.md as pushed for this session is no longer in the bucket (its old version expired): push again',
+    );
+  });
 
   it('falls back to the classic transfer client when the CRT client fails, and still gets the data', async ({
     expect,

@@ -7,6 +7,8 @@ import { MAX_RUN_COMMAND } from '../../userdata/user-data-values';
 import { OWNER, SESSION_ID } from '../factories/events';
 import { userDataValues } from '../factories/manifest';
 
+const pinnedDataset = { ...userDataValues().dataset, pinned: true };
+
 /** The script inside a gzip wrapper. */
 function unwrap(userData: string): string {
   const lines = userData.split('\n');
@@ -20,7 +22,7 @@ function unwrap(userData: string): string {
 describe('renderUserData', () => {
   it('starts with the values, each single-quoted, the run command in base64', () => {
     // Act
-    const script = renderUserData(
+    const script = renderBootstrap(
       userDataValues({
         run: "echo 'hi' && $(whoami)",
         outputs: 'out/put',
@@ -30,7 +32,7 @@ describe('renderUserData', () => {
     );
 
     // Assess
-    expect(script.split('\n').slice(0, 18)).toEqual([
+    expect(script.split('\n').slice(0, 19)).toEqual([
       '#!/bin/bash',
       'set -euo pipefail',
       "readonly BUCKET='kismo-test'",
@@ -41,6 +43,7 @@ describe('renderUserData', () => {
       `readonly DATASET_PREFIX='users/${OWNER}/datasets/sample/'`,
       "readonly DATASET_FILES='3'",
       "readonly DATASET_BYTES='2078'",
+      "readonly DATASET_PINNED=''",
       `readonly RUN_B64='${Buffer.from("echo 'hi' && $(whoami)").toString('base64')}'`,
       "readonly OUTPUTS='out/put'",
       "readonly AFTER_RUN='keep'",
@@ -89,11 +92,13 @@ describe('renderUserData', () => {
     );
   });
 
-  it('fits EC2’s 16 KB in base64 as a plain script when the run command is short', () => {
-    const script = renderUserData(userDataValues({ run: 'python train.py --epochs 10' }));
-    expect(script).not.toContain('KISMO_GZIP');
-    expect(base64Size(script)).toBeLessThanOrEqual(USER_DATA_LIMIT);
-    expect(Buffer.from(script).toString('base64').length).toBe(base64Size(script));
+  it('fits EC2’s 16 KB in base64 once gzipped, and unpacks to the script', () => {
+    const values = userDataValues({ run: 'python train.py --epochs 10', dataset: pinnedDataset });
+    const userData = renderUserData(values);
+    expect(base64Size(userData)).toBeLessThanOrEqual(USER_DATA_LIMIT);
+    expect(Buffer.from(userData).toString('base64').length).toBe(base64Size(userData));
+    expect(unwrap(userData)).toBe(renderBootstrap(values));
+    expect(unwrap(userData)).toContain("readonly DATASET_PINNED='1'");
   });
 
   it('gzips the script when the longest run command would not fit plain, and it still fits', () => {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
+import { parsePins, pinsKey } from '../../../contracts/dataset-pins';
 import {
   datasetPrefix,
   type SessionManifest,
@@ -14,7 +15,7 @@ import {
 import { failedMarkerSchema, finishedMarkerSchema, readyMarkerSchema } from '../../../contracts/markers';
 import { TAGS } from '../../../services/kit/ports';
 import type { LocalCloud } from '../cloud';
-import { downloadPrefix, measure, uploadFolder } from './simulated-bootstrap-transfer';
+import { downloadPrefix, measure, restorePinned, uploadFolder } from './simulated-bootstrap-transfer';
 
 export interface SimulatedBootstrapOptions {
   /** Lines of the boot's log that go into failed.json. @default 60 */
@@ -97,6 +98,24 @@ async function bootSession(boot: Boot, sandbox: string, launchedAt: string): Pro
   const bootSeconds = Math.max(0, (cloud.clock.now().getTime() - Date.parse(launchedAt)) / 1000);
   const download = await downloadPrefix(boot.s3, cloud.bucket, prefix, dataPath);
   for (const key of download.skipped) log(boot, `skipped ${key}: it would land outside ${dataPath}`);
+  if (manifest.dataset.pinned) {
+    const pinsObject = await boot.s3.send(
+      new GetObjectCommand({ Bucket: cloud.bucket, Key: pinsKey(boot.owner, boot.sessionId) }),
+    );
+    const pins = parsePins((await pinsObject.Body?.transformToString()) ?? '');
+    let restored: number;
+    try {
+      restored = await restorePinned(boot.s3, cloud.bucket, prefix, dataPath, pins);
+    } catch (error) {
+      throw new BootFailure((error as Error).message);
+    }
+    if (restored > 0) {
+      log(
+        boot,
+        `the dataset was pushed again since this session's push: ${restored} files come from its versions`,
+      );
+    }
+  }
   const dataSeconds = Math.round(performance.now() - pullStarted) / 1000;
 
   boot.step = 'checking the dataset';

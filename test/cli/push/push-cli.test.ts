@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetDigest } from '../../../cli/sync/digest';
+import { datasetDigest } from '../../../contracts/dataset-digest';
 import { sessionManifestSchema } from '../../../contracts/manifest';
 import { KISMO_BIN, runKismo } from '../../support/cli-process';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
@@ -67,9 +67,11 @@ describe('kismo push, the real CLI against the local cloud', () => {
     expect(result.sessionId).toMatch(/^\d{8}-\d{6}-[0-9a-z]{6}$/);
     expect(lines[0]).toMatchObject({ event: 'plan', files: 41 });
     const written = log.created('users/ada/', from);
-    // The 41 files, the dataset's sync record once they are all in place, and the manifest last.
-    expect(written).toHaveLength(43);
-    expect(written.at(-2)).toBe('users/ada/sync/first.json');
+    // The 41 files, the dataset's sync record once they are all in place, the session's pins, and
+    // the manifest last.
+    expect(written).toHaveLength(44);
+    expect(written.at(-3)).toBe('users/ada/sync/first.json');
+    expect(written.at(-2)).toBe(`users/ada/sessions/${result.sessionId}/dataset.tsv`);
     expect(written.at(-1)).toBe(`users/ada/sessions/${result.sessionId}/manifest.json`);
     const s3 = test.cloud.s3();
     const listed = await s3.send(
@@ -185,7 +187,9 @@ describe('kismo push, the real CLI against the local cloud', () => {
       uploaded: secondRun.length,
       skipped: firstRun.length,
     });
-    const manifests = log.created('users/ada/sessions/', middle, end);
+    const manifests = log
+      .created('users/ada/sessions/', middle, end)
+      .filter((k) => k.endsWith('/manifest.json'));
     expect(manifests).toHaveLength(1);
     expect(log.created('users/ada/', middle, end).at(-1)).toBe(manifests[0]);
     expect(again.code).toBe(0);

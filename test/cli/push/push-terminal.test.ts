@@ -132,7 +132,10 @@ describe('kismo push on a terminal: price, confirmation, and the pick of a type'
       /1\) g4dn\.xlarge\s+\$0\.526\/h\n\s+2\) g5\.xlarge\s+\$1\.01\/h\n\s+3\) p3\.2xlarge\s+\$3\.06\/h/,
     );
     expect(result).toMatchObject({ instanceType: 'p3.2xlarge', hourlyPrice: 3.06, uploaded: 3 });
-    expect(await listKeys(test.cloud, `users/ada/sessions/${result.sessionId}/`)).toEqual([result.manifest]);
+    expect(await listKeys(test.cloud, `users/ada/sessions/${result.sessionId}/`)).toEqual([
+      `users/ada/sessions/${result.sessionId}/dataset.tsv`,
+      result.manifest,
+    ]);
     expect(printed.stdout).toContain(`session ${result.sessionId} requested: p3.2xlarge ($3.06/h)`);
   });
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { datasetDigest } from '../../../cli/sync/digest';
+import { datasetDigest } from '../../../contracts/dataset-digest';
 
 describe('the dataset digest', () => {
   it('is what `LC_ALL=C sort | sha256sum` gives over the `path size sha256` lines, whatever their order', () => {

@@ -76,6 +76,7 @@ describe('the local index', () => {
       files: 1,
       bytes: 1,
       digest: 'd'.repeat(64),
+      pins: `${'e'.repeat(32)}\t1\t${'f'.repeat(64)}\ta.bin\n`,
     };
     const run = LocalIndex.open(file, identity);
     run.confirm('a.bin', entry('e1'));

@@ -312,8 +312,14 @@ describe('the instance platform', () => {
       [
         'ReadOwnDatasetsAndManifests',
         's3:GetObject',
-        ['bucket/users/alice/datasets/*', 'bucket/users/alice/sessions/*/manifest.json'],
+        [
+          'bucket/users/alice/datasets/*',
+          'bucket/users/alice/sessions/*/manifest.json',
+          'bucket/users/alice/sessions/*/dataset.tsv',
+        ],
       ],
+      ['ReadOwnDatasetVersions', 's3:GetObjectVersion', ['bucket/users/alice/datasets/*']],
+      ['ListOwnDatasetVersions', 's3:ListBucketVersions', ['bucket']],
       ['ListOwnDatasetsAndOutputs', 's3:ListBucket', ['bucket']],
       [
         'WriteOwnMarkersAndOutputs',
@@ -327,6 +333,9 @@ describe('the instance platform', () => {
       ],
       ['ReportOwnActivity', 's3:PutObject', ['bucket/kismo/activity/alice/*']],
     ]);
+    expect(statements.find((s) => s.Sid === 'ListOwnDatasetVersions')?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['users/alice/datasets/*'] },
+    });
     expect(statements.find((s) => s.Sid === 'ListOwnDatasetsAndOutputs')?.Condition).toEqual({
       StringLike: { 's3:prefix': ['users/alice/datasets/*', 'users/alice/sessions/*/outputs/*'] },
     });

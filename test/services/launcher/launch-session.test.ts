@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type LaunchSpec, TAGS } from '../../../services/kit/ports';
 import { OWNER, SESSION_ID } from '../../factories/events';
 import { sessionManifest } from '../../factories/manifest';
+import { bootstrapOf } from '../../support/user-data';
 import {
   type HarnessOptions,
   type LauncherHarness,
@@ -41,7 +42,7 @@ describe('launcher', () => {
       [TAGS.session]: SESSION_ID,
       Name: `kismo-${OWNER}-${SESSION_ID}`,
     });
-    const userData = ec2.userData(instance?.instanceId ?? '');
+    const userData = bootstrapOf(ec2.userData(instance?.instanceId ?? ''));
     expect(userData).toContain(`readonly SESSION_ID='${SESSION_ID}'`);
     expect(userData).toContain(`readonly RUN_B64='${Buffer.from('python train.py').toString('base64')}'`);
     expect(bus.published('Instance Launched')).toEqual([
@@ -72,7 +73,7 @@ describe('launcher', () => {
 
     // Assess
     const [instance] = await harness.instancesOf(SESSION_ID);
-    const userData = ec2.userData(instance?.instanceId ?? '');
+    const userData = bootstrapOf(ec2.userData(instance?.instanceId ?? ''));
     expect(userData).toContain(
       [
         "readonly IDLE_THRESHOLD_GPU='15'",

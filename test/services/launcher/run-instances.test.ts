@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ec2Compute } from '../../../services/kit/ports/compute';
 import { OWNER, SESSION_ID } from '../../factories/events';
 import { sessionManifest } from '../../factories/manifest';
+import { bootstrapOf } from '../../support/user-data';
 import { type LauncherHarness, launcherHarness, pushSession } from './support/launcher-harness';
 
 const ec2 = mockClient(EC2Client);
@@ -69,7 +70,7 @@ describe('launcher → RunInstances', () => {
       // The owner's own instance role: the instance reaches their prefix only.
       IamInstanceProfile: { Name: `kismo-owner-${OWNER}` },
     });
-    const script = Buffer.from(input?.UserData ?? '', 'base64').toString('utf8');
+    const script = bootstrapOf(Buffer.from(input?.UserData ?? '', 'base64').toString('utf8'));
     expect(script.startsWith('#!/bin/bash\nset -euo pipefail\n')).toBe(true);
     expect(script).toContain(`readonly DATASET_PREFIX='users/${OWNER}/datasets/sample/'`);
     expect(script).toContain(`readonly RUN_B64='${Buffer.from('make train').toString('base64')}'`);

@@ -13,6 +13,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -45,6 +46,21 @@ const list =
   (Prefix?: string, Delimiter?: string): Request =>
   (s3, Bucket) =>
     s3.send(new ListObjectsV2Command({ Bucket, Prefix, Delimiter }));
+/** GetObject of a version: the current one's id, read first (S3 checks s3:GetObjectVersion). */
+const getVersion =
+  (Key: string, VersionId?: string): Request =>
+  async (s3, Bucket) =>
+    s3.send(
+      new GetObjectCommand({
+        Bucket,
+        Key,
+        VersionId: VersionId ?? (await s3.send(new HeadObjectCommand({ Bucket, Key }))).VersionId,
+      }),
+    );
+const listVersions =
+  (Prefix?: string): Request =>
+  (s3, Bucket) =>
+    s3.send(new ListObjectVersionsCommand({ Bucket, Prefix }));
 const multipart =
   (Key: string): Request =>
   (s3, Bucket) =>
@@ -150,6 +166,7 @@ describe('isolation between owners on the strict local cloud', () => {
       'users/alice/datasets/mnist/train.csv',
       `users/alice/sessions/${SESSION}/manifest.json`,
       `users/alice/sessions/${SESSION}/status.json`,
+      `users/alice/sessions/${SESSION}/dataset.tsv`,
       'users/alice/sync/mnist.json',
       'users/bob/datasets/secret/plans.csv',
       `users/bob/sessions/${BOBS}/manifest.json`,
@@ -265,6 +282,9 @@ describe('isolation between owners on the strict local cloud', () => {
     ['writes finished.json', put(`users/alice/sessions/${SESSION}/finished.json`)],
     ['uploads outputs', put(`users/alice/sessions/${SESSION}/outputs/model.pt`)],
     ['uploads large outputs in parts', multipart(`users/alice/sessions/${SESSION}/outputs/big.pt`)],
+    ['reads the session’s pinned files', get(`users/alice/sessions/${SESSION}/dataset.tsv`)],
+    ['reads a version of the owner’s dataset', getVersion('users/alice/datasets/mnist/train.csv')],
+    ['lists the versions of the owner’s dataset', listVersions('users/alice/datasets/mnist/')],
   ])('alice’s instance may: %s', async (_what, request) => {
     expect(await outcome(aliceInstance, test.cloud, request)).toBe('allowed');
   });
@@ -280,6 +300,10 @@ describe('isolation between owners on the strict local cloud', () => {
     ['write into the owner’s datasets', put('users/alice/datasets/mnist/train.csv')],
     ['read kismo’s own state', get('kismo/keep-alive/i-0123456789abcdef0.json')],
     ['list the whole bucket', list()],
+    ['read a version of bob’s dataset', getVersion('users/bob/datasets/secret/plans.csv', 'null')],
+    ['list the versions of bob’s datasets', listVersions('users/bob/datasets/')],
+    ['list every version in the bucket', listVersions()],
+    ['write the session’s pinned files', put(`users/alice/sessions/${SESSION}/dataset.tsv`)],
   ])('alice’s instance may not: %s', async (_what, request) => {
     expect(await outcome(aliceInstance, test.cloud, request)).toBe('denied');
   });
