@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { addPerson } from '../../cli/commands/dev';
@@ -37,6 +38,27 @@ export function writeLocalProfile(
   owner = 'ada',
 ): void {
   addPerson(cloud, name, owner, { file: path.join(configHome, 'kismo', 'config.json') });
+}
+
+/**
+ * A user's home for the CLI: a temp folder with ada's `local` profile of `cloud`, and the
+ * environment that points the CLI at it (config and state under the folder, owner, profile).
+ */
+export function localUserHome(
+  cloud: LocalCloud,
+  name: string,
+  extra: NodeJS.ProcessEnv = {},
+): { home: string; env: NodeJS.ProcessEnv } {
+  const home = mkdtempSync(path.join(os.tmpdir(), `kismo-${name}-`));
+  writeLocalProfile(path.join(home, 'config'), cloud);
+  const env = {
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_STATE_HOME: path.join(home, 'state'),
+    KISMO_OWNER: 'ada',
+    KISMO_PROFILE: 'local',
+    ...extra,
+  };
+  return { home, env };
 }
 
 /** Every bus event, in order, for assertions on what S3 reported. */

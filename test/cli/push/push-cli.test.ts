@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { datasetDigest } from '../../../contracts/dataset-digest';
 import { sessionManifestSchema } from '../../../contracts/manifest';
 import { KISMO_BIN, runKismo } from '../../support/cli-process';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
-import { EventLog, manyFiles, writeLocalProfile, writeTree } from '../../support/push-fixtures';
+import { EventLog, localUserHome, manyFiles, writeTree } from '../../support/push-fixtures';
 
 describe('kismo push, the real CLI against the local cloud', () => {
   let test: TestCloud;
@@ -20,15 +19,7 @@ describe('kismo push, the real CLI against the local cloud', () => {
   beforeAll(async () => {
     test = await startTestCloud({ services: [] });
     log = new EventLog(test.cloud);
-    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-push-cli-'));
-    writeLocalProfile(path.join(home, 'config'), test.cloud);
-    env = {
-      XDG_CONFIG_HOME: path.join(home, 'config'),
-      XDG_STATE_HOME: path.join(home, 'state'),
-      KISMO_OWNER: 'ada',
-      KISMO_PROFILE: 'local',
-      CI: '1',
-    };
+    ({ home, env } = localUserHome(test.cloud, 'push-cli', { CI: '1' }));
   });
   afterAll(async () => {
     await test.stop();

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { sessionKey } from '../../../contracts/manifest';
 import type { SessionState } from '../../../contracts/session-status';
 import { runKismo } from '../../support/cli-process';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
-import { writeLocalProfile, writeTree } from '../../support/push-fixtures';
+import { localUserHome, writeTree } from '../../support/push-fixtures';
 
 describe('kismo push --wait', () => {
   let test: TestCloud;
@@ -18,15 +17,7 @@ describe('kismo push --wait', () => {
 
   beforeAll(async () => {
     test = await startTestCloud({ services: [] });
-    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-push-wait-'));
-    writeLocalProfile(path.join(home, 'config'), test.cloud);
-    env = {
-      XDG_CONFIG_HOME: path.join(home, 'config'),
-      XDG_STATE_HOME: path.join(home, 'state'),
-      KISMO_OWNER: 'ada',
-      KISMO_PROFILE: 'local',
-      CI: '1',
-    };
+    ({ home, env } = localUserHome(test.cloud, 'push-wait', { CI: '1' }));
     test.cloud.tap((event) => {
       const key = (event.detail as { object?: { key?: string } }).object?.key ?? '';
       const match = /^users\/ada\/sessions\/([^/]+)\/manifest\.json$/.exec(key);

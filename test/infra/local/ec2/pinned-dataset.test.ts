@@ -3,8 +3,7 @@
 // booted yet; each session boots with exactly its own push, through the real CLI, launcher and
 // the simulated bootstrap, on a versioned local bucket.
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -16,7 +15,7 @@ import { simulatedBootstrap } from '../../../../infra/local/ec2/simulated-bootst
 import { TAGS } from '../../../../services/kit/ports';
 import launcher from '../../../../services/launcher/service';
 import { startTestCloud, type TestCloud } from '../../../support/local-cloud';
-import { writeLocalProfile, writeTree } from '../../../support/push-fixtures';
+import { localUserHome, writeTree } from '../../../support/push-fixtures';
 
 function quietIo(env: NodeJS.ProcessEnv): PushIo {
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -76,14 +75,7 @@ describe('a session keeps the data it was pushed with', () => {
       },
     });
     test.cloud.tap((e) => events.push(e));
-    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-pinned-'));
-    writeLocalProfile(path.join(home, 'config'), test.cloud);
-    env = {
-      XDG_CONFIG_HOME: path.join(home, 'config'),
-      XDG_STATE_HOME: path.join(home, 'state'),
-      KISMO_OWNER: 'ada',
-      KISMO_PROFILE: 'local',
-    };
+    ({ home, env } = localUserHome(test.cloud, 'pinned'));
   });
   afterAll(async () => {
     await test.stop();
