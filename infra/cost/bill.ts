@@ -157,9 +157,8 @@ export function billOf(
   const s3Gets = 2 * totalInvocations + instanceHours;
   const logGb = (totalInvocations * LOG_KB_PER_INVOCATION + (kismoEvents + forwarded) * EVENT_KB) / KB_PER_GB;
   const archiveGb = inventory.archives > 0 ? ((kismoEvents + forwarded) * EVENT_KB) / KB_PER_GB : 0;
-  const customMetrics = inventory.putsCustomMetrics
-    ? 5 * usage.instances * (instanceHours / Math.max(usage.instances, 1) / HOURS_A_MONTH)
-    : 0;
+  // Five metrics per instance (the old reporter), each billed for the hours it had data.
+  const customMetrics = inventory.putsCustomMetrics ? (5 * instanceHours) / HOURS_A_MONTH : 0;
 
   const lines: BillLine[] = [];
   const line = (item: string, arithmetic: string, cost: number, free = cost) =>

@@ -127,7 +127,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       principal = verdict.principal;
     }
     const versioned = versionedRequest(request);
-    if (versioned) return answerVersioned(request, response, versioned, principal);
+    // IAM judged it above (s3:GetObjectVersion, s3:ListBucketVersions), as S3 does.
+    if (versioned) return answerVersioned(request, response, versioned);
     const write = classifyS3Write(request);
     if (!write) {
       const guard = options.guard;
@@ -202,7 +203,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     request: IncomingMessage,
     response: ServerResponse,
     what: NonNullable<ReturnType<typeof versionedRequest>>,
-    _principal: Principal | undefined,
   ): Promise<void> {
     const store = options.versioning?.store as VersionStore;
     const head = request.method === 'HEAD';
