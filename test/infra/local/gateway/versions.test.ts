@@ -232,3 +232,32 @@ describe('pageVersions', () => {
     ]);
   });
 });
+
+describe('versions across a restart of the local cloud', () => {
+  it('keeps every version and its history, as kismo dev keeps the bucket', async () => {
+    // Prepare
+    const first = await startTestCloud({ users: [] });
+    const s3 = first.cloud.s3();
+    const Key = 'users/ana/datasets/r/a.csv';
+    const old = await s3.send(new PutObjectCommand({ Bucket: first.cloud.bucket, Key, Body: 'before' }));
+    await s3.send(new PutObjectCommand({ Bucket: first.cloud.bucket, Key, Body: 'after' }));
+    s3.destroy();
+    await first.stop({ keepState: true });
+
+    // Act
+    const again = await startTestCloud({ users: [], stateDir: first.stateDir });
+    const s3again = again.cloud.s3();
+    const read = await s3again.send(
+      new GetObjectCommand({ Bucket: again.cloud.bucket, Key, VersionId: old.VersionId }),
+    );
+    const listed = await s3again.send(
+      new ListObjectVersionsCommand({ Bucket: again.cloud.bucket, Prefix: Key }),
+    );
+
+    // Assess
+    expect(await read.Body?.transformToString()).toBe('before');
+    expect(listed.Versions?.map((v) => v.IsLatest)).toEqual([true, false]);
+    s3again.destroy();
+    await again.stop();
+  });
+});
