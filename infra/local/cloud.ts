@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { SCHEDULER_SOURCE } from '../../contracts/aws/scheduled-event';
@@ -277,12 +277,20 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
     });
     const slack = new LocalSlackApp(options.chat ? {} : { out: process.stdout, members });
     // The data bucket is versioned, as on AWS: its replaced versions go to a shadow bucket.
-    const upstreamS3 = localS3Client(fauxqs.url, config.region);
-    await createBucket(upstreamS3, shadowBucket(config.bucket)).finally(() => upstreamS3.destroy());
     const versioning = {
       buckets: [config.bucket],
       store: new VersionStore(path.join(stateDir, 's3-versions.jsonl')),
     };
+    const upstreamS3 = localS3Client(fauxqs.url, config.region);
+    try {
+      await createBucket(upstreamS3, config.bucket);
+      await createBucket(upstreamS3, shadowBucket(config.bucket));
+      // A history begun on an empty bucket knows every object: no write has to look for an older one.
+      const any = await upstreamS3.send(new ListObjectsV2Command({ Bucket: config.bucket, MaxKeys: 1 }));
+      if ((any.KeyCount ?? 0) === 0) versioning.store.markComplete();
+    } finally {
+      upstreamS3.destroy();
+    }
     const gateway = await startGateway({
       versioning,
       slackActions: (request) => slack.answer(request),

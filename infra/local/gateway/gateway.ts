@@ -300,7 +300,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   async function preserve(bucket: string, key: string): Promise<void> {
     const store = options.versioning?.store as VersionStore;
     const current = store.current(bucket, key);
-    if (current?.deleteMarker) return;
+    if (current?.deleteMarker || (!current && store.complete)) return;
     const found = current ? undefined : await head(bucket, key);
     if (!current && !found) return;
     const versionId = current?.versionId ?? NULL_VERSION;

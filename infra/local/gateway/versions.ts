@@ -35,6 +35,11 @@ export function newVersionId(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** The first line of a history begun on an empty bucket: every object since has a history. */
+interface SavedStart {
+  readonly complete: true;
+}
+
 interface SavedChange extends VersionRecord {
   readonly bucket: string;
   readonly key: string;
@@ -46,10 +51,26 @@ interface SavedChange extends VersionRecord {
 export class VersionStore {
   readonly #histories = new Map<string, VersionRecord[]>();
   readonly #file: string | undefined;
+  #complete = false;
 
   constructor(file?: string) {
     this.#file = file;
     if (file) this.#load(file);
+  }
+
+  /**
+   * Whether every object of the buckets has a history (it began on empty buckets): then a key
+   * without one holds nothing, and a write need not look for an older object to keep.
+   */
+  get complete(): boolean {
+    return this.#complete;
+  }
+
+  /** Says the history began on empty buckets; only before its first change. */
+  markComplete(): void {
+    if (this.#complete || this.#histories.size > 0) return;
+    this.#complete = true;
+    this.#save({ complete: true });
   }
 
   /** The key's versions, oldest first; empty for a key never written since versioning began. */
@@ -89,7 +110,7 @@ export class VersionStore {
       .sort();
   }
 
-  #save(change: SavedChange): void {
+  #save(change: SavedChange | SavedStart): void {
     if (!this.#file) return;
     mkdirSync(path.dirname(this.#file), { recursive: true });
     appendFileSync(this.#file, `${JSON.stringify(change)}\n`);
@@ -104,11 +125,15 @@ export class VersionStore {
       throw error;
     }
     for (const line of text.split('\n')) {
-      let change: SavedChange;
+      let change: SavedChange | SavedStart;
       try {
-        change = JSON.parse(line) as SavedChange;
+        change = JSON.parse(line) as SavedChange | SavedStart;
       } catch {
         continue; // a line cut short by a crash
+      }
+      if ('complete' in change) {
+        this.#complete = true;
+        continue;
       }
       const { bucket, key, removed, ...record } = change;
       const id = `${bucket}/${key}`;

@@ -2,6 +2,9 @@
 // what it replaces stays readable by version id, a delete leaves a marker, ListObjectVersions
 // pages as S3 does, and IAM asks for the version actions S3 asks for.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   CompleteMultipartUploadCommand,
@@ -16,7 +19,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageVersions, type VersionRecord } from '../../../../infra/local/gateway/versions';
+import { pageVersions, type VersionRecord, VersionStore } from '../../../../infra/local/gateway/versions';
 import { startTestCloud, type TestCloud } from '../../../support/local-cloud';
 import { findAwsCliV2 } from '../../../userdata/support/sandbox';
 
@@ -259,5 +262,53 @@ describe('versions across a restart of the local cloud', () => {
     expect(listed.Versions?.map((v) => v.IsLatest)).toEqual([true, false]);
     s3again.destroy();
     await again.stop();
+  });
+
+  it('keeps an object written before the history began as its null version', async () => {
+    // Prepare: a state dir of a kismo before versions: the object is there, its history is not
+    const first = await startTestCloud({ users: [] });
+    const s3 = first.cloud.s3();
+    const Key = 'users/ana/datasets/r/old.csv';
+    await s3.send(new PutObjectCommand({ Bucket: first.cloud.bucket, Key, Body: 'from before' }));
+    s3.destroy();
+    await first.stop({ keepState: true });
+    rmSync(path.join(first.stateDir, 's3-versions.jsonl'));
+
+    // Act
+    const again = await startTestCloud({ users: [], stateDir: first.stateDir });
+    const s3again = again.cloud.s3();
+    const put = await s3again.send(new PutObjectCommand({ Bucket: again.cloud.bucket, Key, Body: 'now' }));
+    const old = await s3again.send(
+      new GetObjectCommand({ Bucket: again.cloud.bucket, Key, VersionId: 'null' }),
+    );
+    const listed = await s3again.send(
+      new ListObjectVersionsCommand({ Bucket: again.cloud.bucket, Prefix: Key }),
+    );
+
+    // Assess
+    expect(await old.Body?.transformToString()).toBe('from before');
+    expect(listed.Versions?.map((v) => v.VersionId)).toEqual([put.VersionId, 'null']);
+    s3again.destroy();
+    await again.stop();
+  });
+});
+
+describe('VersionStore', () => {
+  it('says a history begun on empty buckets is complete, and keeps saying so after a restart', () => {
+    // Prepare
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kismo-versions-')), 'v.jsonl');
+    const fresh = new VersionStore(file);
+
+    // Act
+    fresh.markComplete();
+    fresh.add('b', 'k', { versionId: 'v1', lastModified: '2026-12-06T00:00:00Z' });
+    const reloaded = new VersionStore(file);
+    const late = new VersionStore();
+    late.add('b', 'k', { versionId: 'v1', lastModified: '2026-12-06T00:00:00Z' });
+    late.markComplete();
+
+    // Assess
+    expect([fresh.complete, reloaded.complete, late.complete]).toEqual([true, true, false]);
+    expect(reloaded.current('b', 'k')?.versionId).toBe('v1');
   });
 });
