@@ -84,7 +84,7 @@ const aws: Tool = (cloud, folder, set) => ({
 interface Run {
   /** Wall-clock seconds of the whole process. */
   readonly seconds: number;
-  /** Objects written under the data set's prefix (the manifest aside), counted from the bucket afterwards. */
+  /** Objects written under the data set's prefix (the session's pins and manifest aside), counted from the bucket afterwards. */
   readonly puts: number;
   /** kismo's own `seconds` (its result line): the push without process startup. */
   readonly inner?: number;
@@ -145,7 +145,7 @@ function report(set: DataSet, k: Best, a: Best): string {
   return [
     `${set.name}: ${set.files.map((f) => `${f.count} × ${size(f.size)}`).join(' + ')}`,
     `  first push  kismo ${time(k.first)} · aws ${time(a.first)} · kismo ${ratio(a.first, k.first)} faster (target ≥ ${set.firstTarget}×) · PUTs ${k.first.puts} / ${a.first.puts}`,
-    `  re-push     kismo ${time(k.again)} · aws ${time(a.again)} · kismo ${ratio(a.again, k.again)} faster (target ≥ ${REPUSH_TARGET}×) · PUTs ${k.again.puts} (+1 manifest) / ${a.again.puts}`,
+    `  re-push     kismo ${time(k.again)} · aws ${time(a.again)} · kismo ${ratio(a.again, k.again)} faster (target ≥ ${REPUSH_TARGET}×) · PUTs ${k.again.puts} (+ the session's pins and manifest) / ${a.again.puts}`,
     `              medians: kismo ${k.againMedian.toFixed(2)}s · aws ${a.againMedian.toFixed(2)}s · ${(a.againMedian / k.againMedian).toFixed(1)}×`,
   ].join('\n');
 }
