@@ -152,7 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // read first: a client that goes away while the old version is kept must not leave fauxqs
       // holding the key for a body that never comes.
       const version = 'key' in write && isVersioned(write.bucket) ? newVersionId() : undefined;
-      const raw = version ? await readWhole(request) : undefined;
+      const raw = version ? await readBody(request) : undefined;
       if (version && 'key' in write) await preserve(write.bucket, write.key);
       const headers: Record<string, string> = version ? { 'x-amz-version-id': version } : {};
       if (version && write.kind === 'delete') headers['x-amz-delete-marker'] = 'true';
@@ -709,17 +709,8 @@ function stripQuotes(etag: string): string {
   return etag.replace(/^W\//, '').replace(/"/g, '');
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
 /** The whole body; rejects when the client goes away before its end, so nothing waits for the rest. */
-function readWhole(request: IncomingMessage): Promise<Buffer> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
