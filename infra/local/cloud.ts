@@ -322,9 +322,6 @@ async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> 
       credentials: LOCAL_CREDENTIALS,
     });
     closers.push(() => sqs.destroy());
-    const s3 = localS3Client(gateway.url, config.region);
-    closers.push(() => s3.destroy());
-    await createBucket(s3, config.bucket);
 
     const chat = options.chat ?? new ConsoleChat({ members });
     // Assigned once the cloud exists; the callbacks below only run after that.

@@ -43,8 +43,6 @@ interface SavedStart {
 interface SavedChange extends VersionRecord {
   readonly bucket: string;
   readonly key: string;
-  /** A version removed for good (`DELETE ?versionId=` of an old version). */
-  readonly removed?: boolean;
 }
 
 /** The histories of every key of the versioned buckets, kept in a JSON-lines file. */
@@ -92,15 +90,6 @@ export class VersionStore {
     this.#save({ bucket, key, ...record });
   }
 
-  remove(bucket: string, key: string, versionId: string): void {
-    const id = `${bucket}/${key}`;
-    this.#histories.set(
-      id,
-      (this.#histories.get(id) ?? []).filter((v) => v.versionId !== versionId),
-    );
-    this.#save({ bucket, key, versionId, lastModified: new Date().toISOString(), removed: true });
-  }
-
   /** Every key of the bucket with a history, under `prefix`, in key order. */
   keys(bucket: string, prefix: string): string[] {
     const start = `${bucket}/`;
@@ -135,13 +124,9 @@ export class VersionStore {
         this.#complete = true;
         continue;
       }
-      const { bucket, key, removed, ...record } = change;
+      const { bucket, key, ...record } = change;
       const id = `${bucket}/${key}`;
-      const history = this.#histories.get(id) ?? [];
-      this.#histories.set(
-        id,
-        removed ? history.filter((v) => v.versionId !== record.versionId) : [...history, record],
-      );
+      this.#histories.set(id, [...(this.#histories.get(id) ?? []), record]);
     }
   }
 }
