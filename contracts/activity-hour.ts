@@ -22,6 +22,14 @@ export function hourOf(at: Date): Date {
   return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
 }
 
+/** The clock hours that hold any of [start, end), oldest first. */
+export function hoursOf(window: { readonly start: Date; readonly end: Date }): Date[] {
+  const hours: Date[] = [];
+  for (let t = hourOf(window.start).getTime(); t < window.end.getTime(); t += HOUR_MS)
+    hours.push(new Date(t));
+  return hours;
+}
+
 /** `2026-12-06T04`: the hour's name in keys, as the reporter writes it (`date -u +%Y-%m-%dT%H`). */
 export function hourName(hour: Date): string {
   return hourOf(hour).toISOString().slice(0, 13);

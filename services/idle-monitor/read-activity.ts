@@ -1,11 +1,10 @@
 import pLimit from 'p-limit';
-import { type ActivityPoint, activityHourSchema, activityKey, hourOf } from '../../contracts/activity-hour';
+import { type ActivityPoint, activityHourSchema, activityKey, hoursOf } from '../../contracts/activity-hour';
 import type { Logger } from '../kit/logger';
-import type { Objects } from '../kit/ports';
+import { getJson, type Objects } from '../kit/ports';
 import { OBJECT_SOCKETS } from '../kit/ports/objects';
 import { coversWindow, maximum, type Window, type WindowReading } from './window-reading';
 
-const HOUR_MS = 3_600_000;
 /** GETs in flight at once (the S3 client allows as many sockets): far under S3's 5,500 GETs a second per prefix. */
 const CONCURRENT_READS = OBJECT_SOCKETS;
 
@@ -28,22 +27,21 @@ export async function readActivity(
   window: Window,
   logger?: Logger,
 ): Promise<Map<string, WindowReading>> {
-  const hours: Date[] = [];
-  for (let t = hourOf(window.start).getTime(); t < window.end.getTime(); t += HOUR_MS)
-    hours.push(new Date(t));
+  const hours = hoursOf(window);
   const limit = pLimit(CONCURRENT_READS);
   const unique = [...new Map(subjects.map((s) => [s.instanceId, s])).values()];
 
   const readHour = async ({ owner, instanceId }: ActivitySubject, hour: Date): Promise<ActivityPoint[]> => {
     const key = activityKey(owner, instanceId, hour);
-    const object = await objects.get(key);
-    if (!object) return [];
-    let parsed: ReturnType<typeof activityHourSchema.safeParse>;
+    let stored: Awaited<ReturnType<typeof getJson>>;
     try {
-      parsed = activityHourSchema.safeParse(JSON.parse(new TextDecoder().decode(object.body)));
-    } catch {
-      parsed = activityHourSchema.safeParse(undefined);
+      stored = await getJson(objects, key);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      stored = { value: undefined, etag: '' };
     }
+    if (!stored) return [];
+    const parsed = activityHourSchema.safeParse(stored.value);
     if (!parsed.success || parsed.data.instanceId !== instanceId) {
       logger?.warn('not an activity hour of this instance: read as no data', { key, instanceId });
       return [];
