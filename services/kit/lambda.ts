@@ -66,34 +66,37 @@ export function createHandler(
     return { ports, publisher: createPublisher({ bus: ports.bus }), config: options.config(), logger };
   };
 
-  const recordHandler = async (record: SQSRecord): Promise<void> => {
+  /** One event, read inside the try so an unreadable one is logged as its failure too. */
+  const handleOne = async (
+    read: () => EventEnvelope,
+    id: string,
+    retried: string,
+    keys: Record<string, unknown> = {},
+  ): Promise<void> => {
     deps ??= init();
     try {
-      await deliver(service, parseEnvelope(record.body), await deps, record.messageId);
+      await deliver(service, read(), await deps, id);
     } catch (error) {
       if (error instanceof HandledError) throw error;
-      logger.error('record failed; SQS will deliver it again, then to the dead-letter queue', {
-        messageId: record.messageId,
-        receiveCount: record.attributes.ApproximateReceiveCount,
-        invalid: error instanceof InvalidEventError,
-        error: error as Error,
-      });
+      logger.error(retried, { ...keys, invalid: error instanceof InvalidEventError, error: error as Error });
       throw error;
     }
   };
 
+  const recordHandler = (record: SQSRecord): Promise<void> =>
+    handleOne(
+      () => parseEnvelope(record.body),
+      record.messageId,
+      'record failed; SQS will deliver it again, then to the dead-letter queue',
+      { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount },
+    );
+
   const tickHandler = async (event: unknown, requestId: string): Promise<undefined> => {
-    deps ??= init();
-    try {
-      await deliver(service, envelopeOf(event), await deps, requestId);
-    } catch (error) {
-      if (error instanceof HandledError) throw error;
-      logger.error('tick failed; Lambda will try it again, then send it to the dead-letter queue', {
-        invalid: error instanceof InvalidEventError,
-        error: error as Error,
-      });
-      throw error;
-    }
+    await handleOne(
+      () => envelopeOf(event),
+      requestId,
+      'tick failed; Lambda will try it again, then send it to the dead-letter queue',
+    );
     return undefined;
   };
 
