@@ -91,25 +91,35 @@ export async function push(
       bucket: context.profile.bucket,
       prefix,
     };
+    // One index for the question and the sync: read once, closed by the sync (or here, if none).
+    const index = LocalIndex.open(indexPath(identity, io.env), identity);
     if (interactive) {
-      // Counted as the sync will count them, so the answer is given knowing what goes.
-      const gone = record.state
-        ? await deletionsOf({
-            objects: context.objects,
-            prefix,
-            record,
-            scan,
-            verify: options.verify,
-            index: LocalIndex.open(indexPath(identity, io.env), identity),
-          })
-        : [];
-      const deleting =
-        gone.length > 0
-          ? `, deleting ${plural(gone.length, 'file')} there that this folder does not have (${preview(gone)}),`
-          : '';
-      const question = `Push ${plural(scan.files.length, 'file')} (${formatBytes(scan.bytes)}) to ${prefix}${deleting} and launch ${instanceType}?`;
-      if (!(await confirm({ input: io.stdin, output: io.stderr }, question))) {
-        throw new CliError('NOT_CONFIRMED', 'nothing was sent or launched: run the push again and answer y');
+      try {
+        // Counted as the sync will count them, so the answer is given knowing what goes.
+        const gone = record.state
+          ? await deletionsOf({
+              objects: context.objects,
+              prefix,
+              record,
+              scan,
+              verify: options.verify,
+              index,
+            })
+          : [];
+        const deleting =
+          gone.length > 0
+            ? `, deleting ${plural(gone.length, 'file')} there that this folder does not have (${preview(gone)}),`
+            : '';
+        const question = `Push ${plural(scan.files.length, 'file')} (${formatBytes(scan.bytes)}) to ${prefix}${deleting} and launch ${instanceType}?`;
+        if (!(await confirm({ input: io.stdin, output: io.stderr }, question))) {
+          throw new CliError(
+            'NOT_CONFIRMED',
+            'nothing was sent or launched: run the push again and answer y',
+          );
+        }
+      } catch (error) {
+        index.close();
+        throw error;
       }
     }
 
@@ -120,7 +130,7 @@ export async function push(
         prefix,
         record,
         scan,
-        index: LocalIndex.open(indexPath(identity, io.env), identity),
+        index,
         concurrency: options.concurrency,
         verify: options.verify,
         signal,

@@ -159,20 +159,25 @@ async function bucketSide(
 
 /**
  * The files a push of `scan` would delete from the dataset (in the bucket, not in the folder),
- * found as the sync will find them: for the question asked before anything is sent.
+ * found as the sync will find them: for the question asked before anything is sent. It leaves
+ * the index open (and read) for the sync that follows. A folder and a record as the last push
+ * left them delete nothing, and need neither the index nor a listing.
  */
 export async function deletionsOf(
   options: Pick<SyncOptions, 'objects' | 'prefix' | 'index' | 'scan' | 'verify' | 'signal'> & {
     record: SyncRecord;
   },
 ): Promise<readonly string[]> {
-  try {
-    const { remote } = await bucketSide(options);
-    const local = new Set(options.scan.files.map((f) => f.path));
-    return [...remote.keys()].filter((path) => !local.has(path)).sort();
-  } finally {
-    options.index.close();
-  }
+  const last = options.index.summary;
+  const unchanged =
+    !options.verify &&
+    last !== undefined &&
+    last.state === options.record.state &&
+    last.folder === folderFingerprint(options.scan.files);
+  if (unchanged) return [];
+  const { remote } = await bucketSide(options);
+  const local = new Set(options.scan.files.map((f) => f.path));
+  return [...remote.keys()].filter((path) => !local.has(path)).sort();
 }
 
 /** The objects the index says this machine put in the bucket, as a listing would show them. */
