@@ -37,7 +37,6 @@ export interface Inventory {
   readonly functions: readonly FunctionItem[];
   /** Queues a Lambda event source mapping polls, around the clock. */
   readonly polledQueues: number;
-  readonly queues: number;
   readonly rules: readonly RuleItem[];
   readonly schedules: readonly ScheduleItem[];
   /** Metrics each alarm watches (CloudWatch charges per alarm metric). */
@@ -132,7 +131,6 @@ export function inventoryOf(template: CfnTemplate): Inventory {
   return {
     functions,
     polledQueues: mappings.length,
-    queues: ofType('AWS::SQS::Queue').length,
     rules,
     schedules,
     alarmMetrics,

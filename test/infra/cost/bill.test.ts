@@ -19,7 +19,6 @@ const lineOf = (bill: ReturnType<typeof billOf>, item: string) => {
 const EMPTY: Inventory = {
   functions: [],
   polledQueues: 0,
-  queues: 0,
   rules: [],
   schedules: [],
   alarmMetrics: 0,
