@@ -1,8 +1,7 @@
 // kismo cost on the local cloud: two sessions pushed with kismo push, one ended with kismo down,
 // the other stopped for idleness overnight; the estimator keeps their ledgers as the clock moves,
 // and kismo cost shows what the morning summary says, per session and in total.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -17,7 +16,7 @@ import sessionControl from '../../services/session-control/service';
 import journal from '../../services/session-journal/service';
 import { kismoInProcess } from '../support/cli-process';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
-import { writeLocalProfile, writeTree } from '../support/push-fixtures';
+import { localUserHome, writeLocalProfile, writeTree } from '../support/push-fixtures';
 
 const HOUR = 3600_000;
 const OWNER = 'ada';
@@ -52,15 +51,9 @@ describe('kismo cost on the local cloud', () => {
   beforeAll(async () => {
     // Prepare: the cloud's clock is frozen at Monday 2026-11-30 01:00 UTC
     test = await startTestCloud({ services: [launcher, estimator, sessionControl, journal] });
-    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-cost-'));
-    Object.assign(process.env, {
-      XDG_CONFIG_HOME: path.join(home, 'config'),
-      XDG_STATE_HOME: path.join(home, 'state'),
-      KISMO_OWNER: OWNER,
-      KISMO_PROFILE: 'local',
-      CI: '1',
-    });
-    writeLocalProfile(path.join(home, 'config'), test.cloud, 'local', OWNER);
+    const user = localUserHome(test.cloud, 'cost', { CI: '1' });
+    home = user.home;
+    Object.assign(process.env, user.env);
     writeLocalProfile(path.join(home, 'config'), test.cloud, 'local-bob', 'bob');
     const events = new EventBridgeClient({
       endpoint: test.cloud.endpoint,

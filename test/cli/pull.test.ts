@@ -1,43 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pull } from '../../cli/commands/pull';
-import type { PushIo } from '../../cli/push/io';
 import { createProgress } from '../../cli/sync/progress';
 import { PULL_STATE, pullFolder } from '../../cli/sync/pull';
 import { sessionKey } from '../../contracts/manifest';
 import { type DataBucket, s3Objects } from '../../services/kit/ports/objects';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
-import { writeLocalProfile } from '../support/push-fixtures';
+import { localUserHome } from '../support/push-fixtures';
+import { recordingIo } from '../support/recording-io';
 
 const SESSION = '20261130-010000-pull01';
 const EMPTY = '20261130-010000-empty1';
 const OUTPUTS = sessionKey('ada', SESSION, 'outputs/');
-
-/** A terminal-less io that keeps what was printed. */
-function quietIo(env: NodeJS.ProcessEnv) {
-  const printed = { stdout: '', stderr: '' };
-  const sink = (name: 'stdout' | 'stderr') =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        printed[name] += String(chunk);
-        done();
-      },
-    });
-  const io: PushIo = {
-    stdin: process.stdin,
-    stdout: sink('stdout'),
-    stderr: sink('stderr'),
-    env,
-    signals: new EventEmitter() as never,
-  };
-  return { io, printed };
-}
 
 describe('kismo pull', () => {
   let test: TestCloud;
@@ -50,13 +27,9 @@ describe('kismo pull', () => {
 
   beforeAll(async () => {
     test = await startTestCloud({ services: [] });
-    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-pull-'));
-    writeLocalProfile(path.join(home, 'config'), test.cloud);
-    Object.assign(process.env, {
-      XDG_CONFIG_HOME: path.join(home, 'config'),
-      KISMO_PROFILE: 'local',
-      CI: '1',
-    });
+    const user = localUserHome(test.cloud, 'pull', { CI: '1' });
+    home = user.home;
+    Object.assign(process.env, user.env);
     const s3 = test.cloud.s3();
     for (const [key, body] of [
       [`${OUTPUTS}model.pt`, big],
@@ -77,8 +50,8 @@ describe('kismo pull', () => {
   it('downloads every output with its path, then fetches nothing the second time', async () => {
     // Prepare
     const dir = folder();
-    const first = quietIo(process.env);
-    const second = quietIo(process.env);
+    const first = recordingIo(process.env);
+    const second = recordingIo(process.env);
 
     // Act
     await pull(SESSION, dir, { concurrency: 4 }, globals, first.io);
@@ -101,7 +74,7 @@ describe('kismo pull', () => {
   it('resumes an interrupted file where it stopped, if the object is still the same', async () => {
     // Prepare
     const dir = folder();
-    await pull(SESSION, dir, { concurrency: 4 }, globals, quietIo(process.env).io);
+    await pull(SESSION, dir, { concurrency: 4 }, globals, recordingIo(process.env).io);
     const state = JSON.parse(readFileSync(path.join(dir, PULL_STATE), 'utf8'));
     // As an interruption leaves it: a third of model.pt beside its name, recorded as begun.
     rmSync(path.join(dir, 'model.pt'));
@@ -133,7 +106,7 @@ describe('kismo pull', () => {
     );
 
     // Act
-    await pull(SESSION, dir, { concurrency: 4 }, globals, quietIo(process.env).io);
+    await pull(SESSION, dir, { concurrency: 4 }, globals, recordingIo(process.env).io);
 
     // Assess
     expect(readFileSync(path.join(dir, 'metrics.json'), 'utf8')).toBe('{"loss":0.1}');
@@ -159,13 +132,13 @@ describe('kismo pull', () => {
 
   it('says when a session has no outputs yet, and when there is no such session of yours', async () => {
     // Act
-    const none = pull(EMPTY, folder(), { concurrency: 4 }, globals, quietIo(process.env).io);
+    const none = pull(EMPTY, folder(), { concurrency: 4 }, globals, recordingIo(process.env).io);
     const unknown = pull(
       '20261130-010000-nosuch',
       folder(),
       { concurrency: 4 },
       globals,
-      quietIo(process.env).io,
+      recordingIo(process.env).io,
     );
 
     // Assess

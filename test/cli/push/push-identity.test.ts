@@ -1,12 +1,11 @@
 // A dataset is a folder: two folders with the same base name are two datasets, and one never
 // silently replaces the other (the README's own `kismo push ./data` from two projects).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kismoInProcess } from '../../support/cli-process';
 import { startTestCloud, type TestCloud } from '../../support/local-cloud';
-import { listKeys, writeLocalProfile, writeTree } from '../../support/push-fixtures';
+import { listKeys, localUserHome, writeTree } from '../../support/push-fixtures';
 
 describe('kismo push and the folder a dataset comes from', () => {
   let test: TestCloud;
@@ -19,14 +18,9 @@ describe('kismo push and the folder a dataset comes from', () => {
 
   beforeAll(async () => {
     test = await startTestCloud({ services: [] });
-    home = mkdtempSync(path.join(os.tmpdir(), 'kismo-identity-'));
-    writeLocalProfile(path.join(home, 'config'), test.cloud);
-    Object.assign(process.env, {
-      XDG_CONFIG_HOME: path.join(home, 'config'),
-      XDG_STATE_HOME: path.join(home, 'state'),
-      KISMO_PROFILE: 'local',
-      CI: '1',
-    });
+    const user = localUserHome(test.cloud, 'identity', { CI: '1' });
+    home = user.home;
+    Object.assign(process.env, user.env);
     writeTree(first(), { 'a.csv': '1', 'b.csv': '2', 'c.csv': '3' });
     writeTree(second(), { 'z.csv': '26' });
   });

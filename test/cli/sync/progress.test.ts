@@ -1,21 +1,12 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../../cli/sync/progress';
-
-function streams() {
-  const printed = { stdout: '', stderr: '' };
-  const sink = (name: 'stdout' | 'stderr') =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        printed[name] += String(chunk);
-        done();
-      },
-    });
-  return { io: { stdout: sink('stdout'), stderr: sink('stderr') }, printed };
-}
+import { recordingStreams } from '../../support/recording-io';
 
 /** A push of 1,000 files of 1 KiB, reported file by file. */
-async function drive(mode: 'lines' | 'json', io: ReturnType<typeof streams>['io']) {
+async function drive(
+  mode: 'lines' | 'json',
+  io: Pick<ReturnType<typeof recordingStreams>, 'stdout' | 'stderr'>,
+) {
   const progress = await createProgress(mode, io);
   progress.planned({ files: 1000, bytes: 1000 * 1024, skipped: 5, deletions: 2 });
   for (let i = 0; i < 1000; i++) {
@@ -28,7 +19,8 @@ async function drive(mode: 'lines' | 'json', io: ReturnType<typeof streams>['io'
 describe('push progress off a terminal', () => {
   it('prints the plan, then a few throttled lines with files, bytes and rate, not one per file', async () => {
     // Prepare
-    const { io, printed } = streams();
+    const { stdout, stderr, printed } = recordingStreams();
+    const io = { stdout, stderr };
 
     // Act
     await drive('lines', io);
@@ -45,7 +37,8 @@ describe('push progress off a terminal', () => {
 
   it('with --json, writes JSON lines on stdout: the plan, then progress ending at the totals', async () => {
     // Prepare
-    const { io, printed } = streams();
+    const { stdout, stderr, printed } = recordingStreams();
+    const io = { stdout, stderr };
 
     // Act
     await drive('json', io);

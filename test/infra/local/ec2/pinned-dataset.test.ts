@@ -1,32 +1,15 @@
-// Issue 15, defect 6: a session keeps the data it was pushed with. The dataset is pushed, then
-// pushed again (a file changed, one deleted, one added) while the first session's instance has not
-// booted yet; each session boots with exactly its own push, through the real CLI, launcher and
-// the simulated bootstrap, on a versioned local bucket.
-import { EventEmitter } from 'node:events';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { push } from '../../../../cli/commands/push';
-import type { PushIo } from '../../../../cli/push/io';
 import type { EventEnvelope } from '../../../../contracts/kit/contract';
 import { simulatedBootstrap } from '../../../../infra/local/ec2/simulated-bootstrap';
 import { TAGS } from '../../../../services/kit/ports';
 import launcher from '../../../../services/launcher/service';
 import { startTestCloud, type TestCloud } from '../../../support/local-cloud';
 import { localUserHome, writeTree } from '../../../support/push-fixtures';
-
-function quietIo(env: NodeJS.ProcessEnv): PushIo {
-  const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
-  return {
-    stdin: Object.assign(new PassThrough(), { isTTY: false }),
-    stdout: sink(),
-    stderr: sink(),
-    env,
-    signals: new EventEmitter() as never,
-  };
-}
+import { recordingIo } from '../../../support/recording-io';
 
 /** Every file under `dir` with its content. */
 function tree(dir: string, base = dir): Record<string, string> {
@@ -89,12 +72,12 @@ describe('a session keeps the data it was pushed with', () => {
     writeTree(folder, first);
     const options = { type: 'g4dn.xlarge', yes: true, wait: false, concurrency: 4 } as const;
     const globals = { json: false, debug: false };
-    const one = await push(folder, options, globals, quietIo(env));
+    const one = await push(folder, options, globals, recordingIo(env).io);
     await launched(one.sessionId);
     writeFileSync(path.join(folder, 'a.csv'), 'second a, longer');
     rmSync(path.join(folder, 'b.csv'));
     writeFileSync(path.join(folder, 'new.csv'), 'new');
-    const two = await push(folder, options, globals, quietIo(env));
+    const two = await push(folder, options, globals, recordingIo(env).io);
     await launched(two.sessionId);
 
     // Act: both instances boot now

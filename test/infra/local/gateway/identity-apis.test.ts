@@ -6,15 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../../infra/local/iam/principal';
 import { startTestCloud, type TestCloud } from '../../../support/local-cloud';
-
-/** What a call got: its result, or the name of the error AWS's SDK made of the answer. */
-async function outcome<T>(call: () => Promise<T>): Promise<T | string> {
-  try {
-    return await call();
-  } catch (error) {
-    return (error as Error).name;
-  }
-}
+import { outcome } from '../../../support/outcome';
 
 describe('the local cloud’s identity APIs', () => {
   let test: TestCloud;

@@ -21,17 +21,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageVersions, type VersionRecord, VersionStore } from '../../../../infra/local/gateway/versions';
 import { startTestCloud, type TestCloud } from '../../../support/local-cloud';
+import { outcome } from '../../../support/outcome';
 import { findAwsCliV2 } from '../../../userdata/support/sandbox';
 
 const run = promisify(execFile);
-
-async function outcome<T>(call: () => Promise<T>): Promise<T | string> {
-  try {
-    return await call();
-  } catch (error) {
-    return (error as Error).name;
-  }
-}
 
 describe('S3 versioning on the local cloud', () => {
   let test: TestCloud;
