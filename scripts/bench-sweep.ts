@@ -6,7 +6,6 @@
 // GetMetricData calls of 500 metrics, but every instance cost 5 custom metrics a month.)
 import { GetObjectCommand, type GetObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACTIVITY_PREFIX } from '../contracts/activity-hour';
 import { SCHEDULER_SOURCE } from '../contracts/aws/scheduled-event';
 import service from '../services/idle-monitor/service';
 import { parseConfig } from '../services/kit/config';
@@ -15,7 +14,7 @@ import { logger } from '../services/kit/logger';
 import { type Compute, type Instance, type Ports, TAGS } from '../services/kit/ports';
 import { s3Objects } from '../services/kit/ports/objects';
 import { activityOf, type SignalReading } from '../services/shared/activity';
-import { MemoryObjects } from '../test/support/memory-ports';
+import { MemoryObjects, readingActivityFrom } from '../test/support/memory-ports';
 
 const INSTANCES = Number(process.env.INSTANCES ?? 10_000);
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 50);
@@ -115,10 +114,10 @@ for (const fleet of fleets) {
   s3.on(GetObjectCommand).callsFake(standIn(fleet, stats));
   let events = 0;
   // The monitor's own state in memory; the activity hours through the S3 adapter and the stand-in.
-  const objects = new MemoryObjects();
-  const bucket = s3Objects(new S3Client({ region: 'us-east-1' }), 'kismo-bench');
-  const memoryGet = objects.get.bind(objects);
-  objects.get = (key: string) => (key.startsWith(ACTIVITY_PREFIX) ? bucket.get(key) : memoryGet(key));
+  const objects = readingActivityFrom(
+    new MemoryObjects(),
+    s3Objects(new S3Client({ region: 'us-east-1' }), 'kismo-bench'),
+  );
   const ports: Ports = {
     objects,
     compute: fleetCompute(fleet.tick),

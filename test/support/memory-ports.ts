@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ACTIVITY_PREFIX } from '../../contracts/activity-hour';
 import type { BusEntry, Objects, Ports, PutOptions, StoredObject } from '../../services/kit/ports';
 import { PreconditionFailedError } from '../../services/kit/ports';
 
@@ -66,4 +67,14 @@ export function memoryPorts(
     published,
     ...(overrides as object),
   } as Ports & { objects: MemoryObjects; published: BusEntry[] };
+}
+
+/**
+ * The idle monitor's bucket with its own state in memory and the instances' activity hours read
+ * through `bucket` (the S3 adapter over a mocked or stand-in client).
+ */
+export function readingActivityFrom(objects: MemoryObjects, bucket: Pick<Objects, 'get'>): MemoryObjects {
+  const memoryGet = objects.get.bind(objects);
+  objects.get = (key: string) => (key.startsWith(ACTIVITY_PREFIX) ? bucket.get(key) : memoryGet(key));
+  return objects;
 }

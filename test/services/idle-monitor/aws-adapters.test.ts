@@ -7,7 +7,7 @@ import {
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ACTIVITY_PREFIX, activityKey } from '../../../contracts/activity-hour';
+import { activityKey } from '../../../contracts/activity-hour';
 import { SCHEDULER_SOURCE } from '../../../contracts/aws/scheduled-event';
 import { idleKey } from '../../../services/idle-monitor/idle-state';
 import service from '../../../services/idle-monitor/service';
@@ -18,7 +18,7 @@ import { ec2Compute } from '../../../services/kit/ports/compute';
 import { s3Objects } from '../../../services/kit/ports/objects';
 import { envelope } from '../../factories/events';
 import { INSTANCE_ID, OWNER, SESSION_ID } from '../../factories/kismo-events';
-import { memoryPorts } from '../../support/memory-ports';
+import { memoryPorts, readingActivityFrom } from '../../support/memory-ports';
 
 const ec2 = mockClient(EC2Client);
 const s3 = mockClient(S3Client);
@@ -45,9 +45,7 @@ function portsOverS3() {
     compute: ec2Compute(new EC2Client({ region: 'us-east-1' }), { launchTemplateId: 'lt-0abc' }),
     clock: { now: () => new Date(TICK) },
   });
-  const bucket = s3Objects(new S3Client({ region: 'us-east-1' }), 'kismo-data');
-  const memoryGet = ports.objects.get.bind(ports.objects);
-  ports.objects.get = (key: string) => (key.startsWith(ACTIVITY_PREFIX) ? bucket.get(key) : memoryGet(key));
+  readingActivityFrom(ports.objects, s3Objects(new S3Client({ region: 'us-east-1' }), 'kismo-data'));
   return ports;
 }
 
